@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "casework.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from casework.accounts import audit_events  # noqa: F401

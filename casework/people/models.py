@@ -1,0 +1,115 @@
+"""People, what each referral said about them, and their single chronology.
+
+`Person` is who we believe someone is (one row per real individual once linked). `PersonDescription` is what
+one source (a referral) said about them, kept exactly as given: names are spelled differently, dates of birth
+mistyped, addresses change, and merging or unmerging persons only moves descriptions between persons, never
+edits them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from casework.accounts.models import LocalAuthority, Region
+from casework.core.models import BaseModel
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other or not specified"
+
+
+class Person(BaseModel):
+    """The individual. Names and date of birth here are the working identity (from the first description,
+    corrected by officers); the raw, as-referred versions stay on each `PersonDescription`."""
+
+    audit_type = "person"
+
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.OTHER)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name or "(name not known)"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class PersonDescription(BaseModel):
+    """A person as described by one referral (or import). Never edited after it is recorded."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="descriptions")
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names the person is known by.")
+    date_of_birth = models.DateField(null=True, blank=True)
+    age_estimate = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Approximate age if no DOB.")
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.OTHER)
+    address_line = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    languages = models.CharField(max_length=200, blank=True)
+    school_or_employer = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=40, default="referral")
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class PersonArea(models.Model):
+    """Which regions and local authorities hold (or held) a case about this person. This is how the
+    person-level policy scopes visibility without reading the higher-level case tables."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="areas")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "region", "local_authority"], name="unique_person_area")
+        ]
+
+
+class ChronologyKind(models.TextChoices):
+    REFERRAL = "referral", "Referral received"
+    SCREENING = "screening", "Screening"
+    ASSESSMENT = "assessment", "Assessment"
+    DECISION = "decision", "Decision"
+    COUNTERSIGN = "countersign", "Countersignature"
+    HANDOVER = "handover", "Handover to other services"
+    PANEL = "panel", "Channel panel"
+    CONSENT = "consent", "Consent"
+    SUPPORT = "support", "Support"
+    REVIEW = "review", "Review"
+    CLOSURE = "closure", "Closure"
+    REOPENED = "reopened", "Reopened"
+    IDENTITY = "identity", "Identity"
+
+
+class ChronologyEntry(models.Model):
+    """One line of a person's single history, appended explicitly by the service that made the change.
+    `case_id`/`referral_id` are plain UUIDs (not foreign keys) because cases live in a higher layer."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology")
+    occurred_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=ChronologyKind.choices)
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    case_id = models.UUIDField(null=True, blank=True, db_index=True)
+    referral_id = models.UUIDField(null=True, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    local_authority = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.PROTECT)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["person", "occurred_at"])]

@@ -1,0 +1,10 @@
+from casework.audit.registry import register
+
+register("referral.submitted", "A referral was submitted.")
+register("referral.viewed", "A user viewed a referral.")
+register("referral.routed_to_local_authority", "A copy of a referral was routed to the local authority.")
+register("case.opened", "A case was opened for a referral.")
+register("case.referral_attached", "A new referral was attached to a person's open case.")
+register("case.status_changed", "A case moved from one status to another.")
+register("case.viewed", "A user viewed a case.")
+register("case.listed", "A user listed or searched cases.")

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from casework.audit.services import audit_record
+from casework.core.errors import NotFound
+from casework.referrals.models import Case, Referral
+from casework.referrals.policies import CasePolicy, ReferralPolicy
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+
+
+def case_get_for_user(*, user: User, case_id: Any, audit: bool = True) -> Case:
+    """The case if this user may see it, else NotFound (the same answer as for a case that does not exist).
+    Every successful read is audited."""
+    case = CasePolicy.visible_to(user).select_related("person", "region", "local_authority").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("No case with that id.")
+    if audit:
+        audit_record(event="case.viewed", actor=user, target=case)
+    return case
+
+
+def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    filters = filters or {}
+    cases = CasePolicy.visible_to(user).select_related("person", "local_authority", "region")
+    if filters.get("status"):
+        cases = cases.filter(
+            status__in=filters["status"] if isinstance(filters["status"], list) else [filters["status"]]
+        )
+    return cases.order_by("-opened_at")
+
+
+def referral_get_for_user(*, user: User, referral_id: Any) -> Referral:
+    referral = ReferralPolicy.visible_to(user).select_related("case", "description").filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound("No referral with that id.")
+    audit_record(event="referral.viewed", actor=user, target=referral)
+    return referral

@@ -1,0 +1,260 @@
+"""Write paths for referrals and case status. Every case status change in the system goes through
+`case_transition`, which checks the transition table, writes the history row and the audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from casework.accounts.models import LocalAuthority
+from casework.audit.services import audit_record
+from casework.core.dates import today
+from casework.core.errors import InvalidTransition, NotFound, StaleEdit, ValidationFailed
+from casework.core.references import new_reference
+from casework.people import services as people_services
+from casework.people.models import ChronologyKind, Person, PersonDescription
+from casework.referrals.models import Case, CaseStatusChange, Referral, Sector, Urgency
+from casework.referrals.states import OPEN_STATUSES, TRANSITIONS, CaseStatus
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+    from casework.policy.models import PolicyVersion
+
+DESCRIPTION_FIELDS = (
+    "given_name",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "age_estimate",
+    "sex",
+    "address_line",
+    "town",
+    "postcode",
+    "languages",
+    "school_or_employer",
+)
+ERR_FUTURE_REFERRAL_DATE = "The date of referral cannot be in the future."
+ERR_FUTURE_DOB = "The date of birth cannot be in the future."
+ERR_NO_NAME = "Give at least a given name or a family name for the person referred, or an alias."
+ERR_NO_CONCERN = "Describe the concern in your own words."
+ERR_AGE = "An approximate age must be between 0 and 120."
+ERR_RISK_DETAILS = "Describe the immediate risk."
+
+
+def case_lock(case_id: Any) -> Case:
+    """Re-read a case with a row lock (PostgreSQL) for the rest of the transaction. SQLite serialises writers
+    with IMMEDIATE transactions instead."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("No case with that id.")
+    return case
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != case.version:
+        raise StaleEdit(
+            f"This case was changed by someone else since you opened it (version {expected_version}, now "
+            f"{case.version}). Reload it, check their change, and try again."
+        )
+
+
+def case_transition(
+    *,
+    actor: User | None,
+    case: Case,
+    to_status: str,
+    reason: str = "",
+    policy: PolicyVersion | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Move a (locked) case to `to_status` if the transition table allows it. Raises InvalidTransition with a
+    specific message; writes a CaseStatusChange row and a `case.status_changed` audit event."""
+    from_status = case.status
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        raise InvalidTransition(
+            "case",
+            from_status,
+            to_status,
+            f"A case that is '{CaseStatus(from_status).label}' cannot become '{CaseStatus(to_status).label}'.",
+        )
+    now = timezone.now()
+    case.status = to_status
+    case.status_changed_at = now
+    case.version += 1
+    if to_status == CaseStatus.AWAITING_PANEL and case.panel_referred_at is None:
+        case.panel_referred_at = now
+    case.save()
+    CaseStatusChange.objects.create(
+        case=case,
+        from_status=from_status,
+        to_status=to_status,
+        changed_at=now,
+        actor=actor if actor and actor.is_authenticated else None,
+        reason=reason,
+        policy_version=policy,
+    )
+    audit_record(
+        event="case.status_changed",
+        actor=actor,
+        target=case,
+        data={
+            "from": from_status,
+            "to": to_status,
+            "policy_version": policy.version if policy else None,
+            **(data or {}),
+        },
+    )
+    return case
+
+
+def _clean_description(raw: dict[str, Any]) -> dict[str, Any]:
+    desc = {k: raw.get(k) for k in DESCRIPTION_FIELDS if raw.get(k) not in (None, "")}
+    desc["aliases"] = [a.strip() for a in (raw.get("aliases") or []) if a and a.strip()]
+    for key in ("given_name", "family_name", "address_line", "town", "languages", "school_or_employer"):
+        if key in desc:
+            desc[key] = str(desc[key]).strip()
+    if "postcode" in desc:
+        desc["postcode"] = " ".join(str(desc["postcode"]).upper().split())
+    if not (desc.get("given_name") or desc.get("family_name") or desc["aliases"]):
+        raise ValidationFailed(ERR_NO_NAME, field="given_name")
+    dob = desc.get("date_of_birth")
+    if dob is not None and dob > today():
+        raise ValidationFailed(ERR_FUTURE_DOB, field="date_of_birth")
+    age = desc.get("age_estimate")
+    if age is not None and not (0 <= int(age) <= 120):
+        raise ValidationFailed(ERR_AGE, field="age_estimate")
+    return desc
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    actor: User | None,
+    person_description: dict[str, Any],
+    local_authority: LocalAuthority,
+    referrer_name: str,
+    sector: str,
+    concern: str,
+    referred_on: dt.date | None = None,
+    urgency: str = Urgency.ROUTINE,
+    immediate_risk: bool = False,
+    immediate_risk_details: str = "",
+    referrer_email: str = "",
+    referrer_phone: str = "",
+    referrer_organisation: str = "",
+    referrer_role: str = "",
+    person: Person | None = None,
+    re_referral_of: Case | None = None,
+) -> Referral:
+    """Record a referral (public form or API). Creates the person as described unless an officer has already
+    identified them; attaches to the person's open case if there is one, else opens a new case in screening.
+    Every referral goes to Counter Terrorism Policing first; in configured regions (Wales) it is also routed to
+    the local authority. Audits `referral.submitted` and `case.opened` or `case.referral_attached`."""
+    referred_on = referred_on or today()
+    if referred_on > today():
+        raise ValidationFailed(ERR_FUTURE_REFERRAL_DATE, field="referred_on")
+    if not (concern or "").strip():
+        raise ValidationFailed(ERR_NO_CONCERN, field="concern")
+    if not (referrer_name or "").strip():
+        raise ValidationFailed("Give the referrer's name.", field="referrer_name")
+    if sector not in Sector.values:
+        raise ValidationFailed(f"Unknown sector '{sector}'. Choose one of: {', '.join(Sector.values)}.", field="sector")
+    if urgency not in Urgency.values:
+        raise ValidationFailed(
+            f"Unknown urgency '{urgency}'. Choose one of: {', '.join(Urgency.values)}.", field="urgency"
+        )
+    if immediate_risk and not immediate_risk_details.strip():
+        raise ValidationFailed(ERR_RISK_DETAILS, field="immediate_risk_details")
+    desc_fields = _clean_description(person_description)
+
+    if person is None:
+        description = people_services.person_create_from_description(actor=actor, description=desc_fields)
+        person = description.person
+    else:
+        description = PersonDescription.objects.create(person=person, **desc_fields)
+
+    now = timezone.now()
+    previous = Referral.objects.filter(person=person).count()
+    open_case = Case.objects.select_for_update().filter(person=person, status__in=OPEN_STATUSES).first()
+    region = local_authority.region
+    if open_case is None:
+        case = Case.objects.create(
+            reference=new_reference("CASE"),
+            person=person,
+            region=region,
+            local_authority=local_authority,
+            opened_at=now,
+            status_changed_at=now,
+        )
+        CaseStatusChange.objects.create(
+            case=case,
+            from_status="",
+            to_status=CaseStatus.SCREENING,
+            changed_at=now,
+            actor=actor if actor and actor.is_authenticated else None,
+            reason="Referral received",
+        )
+        audit_record(event="case.opened", actor=actor, target=case)
+    else:
+        case = open_case
+        case.version += 1
+        case.save(update_fields=["version", "updated_at"])
+    referral = Referral.objects.create(
+        reference=new_reference("REF"),
+        description=description,
+        person=person,
+        case=case,
+        region=region,
+        local_authority=local_authority,
+        referrer_name=referrer_name.strip(),
+        referrer_email=referrer_email,
+        referrer_phone=referrer_phone,
+        referrer_organisation=referrer_organisation,
+        referrer_role=referrer_role,
+        sector=sector,
+        concern=concern.strip(),
+        referred_on=referred_on,
+        received_at=now,
+        urgency=urgency,
+        immediate_risk=immediate_risk,
+        immediate_risk_details=immediate_risk_details,
+        submitted_by=actor if actor and actor.is_authenticated else None,
+        copied_to_local_authority=region.code in settings.CASEWORK_REFERRAL_COPY_TO_LA_REGIONS,
+        previous_referral_count=previous,
+        re_referral_of=re_referral_of,
+    )
+    people_services.person_add_area(person=person, local_authority=local_authority)
+    if open_case is not None:
+        audit_record(event="case.referral_attached", actor=actor, target=case, data={"referral": str(referral.pk)})
+    # The referrer's own words stay out of the audit payload: the audit log is not a second copy of the case.
+    audit_record(
+        event="referral.submitted",
+        actor=actor,
+        target=referral,
+        data={"case": str(case.pk), "sector": sector, "urgency": urgency, "repeat": previous > 0},
+    )
+    if referral.copied_to_local_authority:
+        audit_record(
+            event="referral.routed_to_local_authority",
+            actor=None,
+            target=referral,
+            data={"local_authority": local_authority.code},
+        )
+    title = f"Referral {referral.reference} received from {Sector(sector).label.lower()}"
+    if previous:
+        title += f" (repeat referral: {previous + 1} in total)"
+    people_services.chronology_append(
+        person=person,
+        kind=ChronologyKind.REFERRAL,
+        title=title,
+        detail=concern.strip(),
+        actor=actor,
+        case_id=case.pk,
+        referral_id=referral.pk,
+        local_authority=local_authority,
+    )
+    return referral
