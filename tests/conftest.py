@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from casework.accounts.models import Role, User
+from casework.accounts.models import User
 from casework.accounts.services import api_token_issue
-from casework.accounts.tests.factories import make_user
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,26 +39,6 @@ class ApiClient:
             content_type="application/json",
             **self._headers(),
         )
-
-
-@pytest.fixture
-def officer(db: None) -> User:
-    return make_user(Role.PREVENT_OFFICER, area="yorkshire-humber", username="officer")
-
-
-@pytest.fixture
-def supervisor(db: None) -> User:
-    return make_user(Role.PREVENT_SUPERVISOR, area="yorkshire-humber", username="supervisor")
-
-
-@pytest.fixture
-def chair(db: None) -> User:
-    return make_user(Role.CHANNEL_CHAIR, area="leeds", username="chair")
-
-
-@pytest.fixture
-def referrer(db: None) -> User:
-    return make_user(Role.REFERRER, username="referrer")
 
 
 @pytest.fixture

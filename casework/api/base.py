@@ -11,7 +11,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from casework.accounts.services import api_token_authenticate
-from casework.core.errors import DomainError
+from casework.audit.services import audit_record
+from casework.core.errors import DomainError, PermissionDenied
 
 
 class TokenAuth(HttpBearer):
@@ -39,7 +40,15 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    if isinstance(exc, PermissionDenied):
+        # Written here, after the service's transaction has rolled back, so the denial itself is kept.
+        audit_record(event="auth.permission_denied", actor=getattr(request, "user", None),
+                     target_type=exc.details.get("target_type", ""), target_id=exc.details.get("target_id", ""),
+                     data={"action": exc.details.get("action", ""), "path": request.path})
+    body = exc.as_dict()
+    if isinstance(exc, PermissionDenied):
+        body.pop("details", None)  # internal routing data, not for the client
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import QuerySet
 
 from casework.accounts.models import Role
-from casework.audit.services import audit_record
 from casework.core.errors import NotFound, PermissionDenied
 from casework.panels.models import Meeting, Panel
 
@@ -60,5 +59,5 @@ def authorize_meeting(actor: User, action: str, meeting: Meeting) -> None:
     if not MeetingPolicy.visible_to(actor).filter(pk=meeting.pk).exists():
         raise NotFound("No meeting with that id.")
     if not MeetingPolicy.can(actor, action, meeting):
-        audit_record(event="auth.permission_denied", actor=actor, target=meeting, data={"action": action})
-        raise PermissionDenied("Only the panel chair can change a meeting.")
+        raise PermissionDenied("Only the panel chair can change a meeting.", target_type="meeting",
+                               target_id=str(meeting.pk), action=action)

@@ -9,7 +9,7 @@ from casework.policy.models import PolicyVersion
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
     list_display = ["version", "name", "effective_from", "is_pilot", "locked_at"]
     list_filter = ["is_pilot"]
     filter_horizontal = ["pilot_areas"]

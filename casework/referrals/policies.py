@@ -135,11 +135,11 @@ class ReferralPolicy:
 def authorize_case(actor: User | None, action: str, case: Case) -> None:
     """Raise NotFound if the actor may not see the case (indistinguishable from a missing case), or
     PermissionDenied if they may see it but not do this."""
-    from casework.audit.services import audit_record
     from casework.core.errors import NotFound, PermissionDenied
 
     if actor is None or not CasePolicy.visible_to(actor).filter(pk=case.pk).exists():
         raise NotFound("No case with that id.")
     if not CasePolicy.can(actor, action, case):
-        audit_record(event="auth.permission_denied", actor=actor, target=case, data={"action": action})
-        raise PermissionDenied(f"Your role does not allow you to {action.replace('_', ' ')} on this case.")
+        # The denial is audited by the interface, outside the service's transaction that this exception rolls back.
+        raise PermissionDenied(f"Your role does not allow you to {action.replace('_', ' ')} on this case.",
+                               target_type="case", target_id=str(case.pk), action=action)

@@ -43,7 +43,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED_EXITED: frozenset(),
     S.CLOSED_MISTAKEN: frozenset(),
     S.CLOSED_MANAGED_ELSEWHERE: frozenset(),
-    S.MONITORING_ENDED: frozenset(),
+    # The panel may resume monitoring that has ended, within the maximum period after closure (extension).
+    S.MONITORING_ENDED: frozenset({S.CLOSED}),
 }
 
 # A case in one of these statuses is "open": a new referral about the same person attaches to it.

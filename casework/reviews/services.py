@@ -8,7 +8,6 @@ never more than N days (policy) after the last one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -28,9 +27,6 @@ from casework.referrals.services import case_lock, case_transition, check_versio
 from casework.referrals.states import CaseStatus
 from casework.reviews.models import Review, ReviewKind, ReviewOutcome, Task, TaskKind
 from casework.reviews.states import PENDING_STATUSES, TRANSITIONS, ReviewStatus
-
-if TYPE_CHECKING:
-    pass
 
 ERR_NOT_YET_DUE = "This review is not due yet: it can be completed from {opens:%d %B %Y} (due {due:%d %B %Y})."
 ERR_EXTENSION_LIMIT = (
@@ -102,6 +98,7 @@ def _create_review(
     return review
 
 
+@transaction.atomic
 def review_schedule_after_closure(*, actor: User | None, case: Case, policy: PolicyVersion) -> list[Review]:
     """Schedule the statutory post-closure reviews (6 and 12 months under the default policy) for the case's
     current closure; cancel any pending open-case review (the case is no longer open)."""
@@ -120,6 +117,7 @@ def review_schedule_after_closure(*, actor: User | None, case: Case, policy: Pol
     ]
 
 
+@transaction.atomic
 def open_case_review_schedule(*, actor: User | None, case: Case, due_on: dt.date | None = None) -> Review:
     """Ensure the open Channel case has its one pending open-case review, no later than `due_on` (default: the
     policy interval from today). An earlier date (a panel meeting) brings an existing review forward."""
@@ -137,6 +135,7 @@ def open_case_review_schedule(*, actor: User | None, case: Case, due_on: dt.date
     return pending
 
 
+@transaction.atomic
 def review_cancel_pending(*, actor: User | None, case: Case, kinds: list[str]) -> int:
     cancelled = 0
     for review in Review.objects.select_for_update().filter(case=case, kind__in=kinds, status__in=PENDING_STATUSES):
@@ -349,7 +348,7 @@ def _ensure_task(review: Review, kind: str, title: str) -> Task | None:
         with transaction.atomic():
             task = Task.objects.create(
                 kind=kind, review=review, case=review.case, owner_role=role, title=title, due_on=review.due_on, **owner
-            )  # type: ignore[arg-type]
+            )
     except IntegrityError:
         return None
     audit_record(event="task.created", actor=None, target=review, data={"task": str(task.pk), "kind": kind})

@@ -4,9 +4,13 @@ production-only settings file."""
 from __future__ import annotations
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
+
+# Lets classes such as ModelAdmin[Region] be subscripted at run time, as the type stubs describe them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = env.BASE_DIR
 DEBUG = env.DEBUG
