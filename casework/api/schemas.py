@@ -78,6 +78,7 @@ class HandoverIn(Schema):
     contact: str
     request: str
     handed_over_on: dt.date | None = None
+    receiving_user_id: int | None = Field(None, description="The receiving service's Casework account, if it has one.")
 
 
 class AssessIn(VersionedIn):
@@ -245,6 +246,7 @@ class CloseIn(VersionedIn):
 class ReviewCompleteIn(VersionedIn):
     outcome: str
     notes: str
+    rereferral_concern: str = Field("", description="Assurance reviews only: raise a linked re-referral.")
 
 
 class ReviewExtendIn(VersionedIn):
@@ -313,3 +315,24 @@ class PersonOut(Schema):
     date_of_birth: dt.date | None
     referral_count: int
     chronology: list[ChronologyOut]
+
+
+class HandoverOut(Schema):
+    id: UUID
+    service_type: str
+    service_name: str
+    contact: str
+    request: str
+    handed_over_on: dt.date
+    person_name: str
+    engagement: str
+    engagement_recorded_at: dt.datetime | None
+
+
+class EngagementIn(Schema):
+    engaged: bool
+    notes: str
+
+
+class ReReferralIn(Schema):
+    concern: str

@@ -13,6 +13,8 @@ from casework.accounts.models import LocalAuthority, User
 from casework.api import schemas as s
 from casework.api.base import api
 from casework.assessments import services as assessment_services
+from casework.assessments.models import Handover
+from casework.assessments.policies import HandoverPolicy
 from casework.core.errors import NotFound
 from casework.panels import services as panel_services
 from casework.panels.models import Meeting
@@ -144,12 +146,24 @@ def case_screen(request: HttpRequest, case_id: UUID, payload: s.ScreenIn) -> Any
     return _case_out(Case.objects.get(pk=case.pk))
 
 
-@api.post(
-    "/cases/{case_id}/assess", response={200: s.AssessmentOut, **ERRORS}, operation_id="case_assess", tags=["cases"]
-)
+def _handover(data: dict[str, Any]) -> dict[str, Any] | None:
+    handover = data.get("handover")
+    if handover is None:
+        return None
+    user_id = handover.pop("receiving_user_id", None)
+    if user_id is not None:
+        handover["receiving_user"] = User.objects.filter(pk=user_id, is_active=True).first()
+        if handover["receiving_user"] is None:
+            raise NotFound("No user with that id.", field="handover.receiving_user_id")
+    return handover
+
+
+@api.post("/cases/{case_id}/assess", response={200: s.AssessmentOut, **ERRORS}, operation_id="case_assess",
+          tags=["cases"])
 def case_assess(request: HttpRequest, case_id: UUID, payload: s.AssessIn) -> Any:
     case = _case(request, case_id)
     data = payload.dict()
+    data["handover"] = _handover(data)
     a = assessment_services.case_assess(actor=_user(request), case=case, **data)
     return {
         "id": a.pk,
@@ -268,6 +282,7 @@ def vaf_record(request: HttpRequest, case_id: UUID, payload: s.VafIn) -> Any:
 def panel_decide(request: HttpRequest, case_id: UUID, payload: s.PanelDecideIn) -> Any:
     case = _case(request, case_id)
     data = payload.dict()
+    data["handover"] = _handover(data)
     meeting_id = data.pop("meeting_id")
     meeting = _meeting(request, meeting_id) if meeting_id else None
     panel_services.panel_decide(actor=_user(request), case=case, meeting=meeting, **data)
@@ -446,3 +461,47 @@ def person_get(request: HttpRequest, person_id: UUID) -> Any:
         "referral_count": person.referrals.count(),
         "chronology": list(person_chronology(person=person)),
     }
+
+
+# --- Handovers (receiving services) -----------------------------------------------------------------------
+
+
+def _handover_out(h: Handover) -> dict[str, Any]:
+    return {"id": h.pk, "service_type": h.service_type, "service_name": h.service_name, "contact": h.contact,
+            "request": h.request, "handed_over_on": h.handed_over_on, "person_name": h.case.person.full_name,
+            "engagement": h.engagement, "engagement_recorded_at": h.engagement_recorded_at}
+
+
+def _get_handover(request: HttpRequest, handover_id: UUID) -> Handover:
+    handover = HandoverPolicy.visible_to(_user(request)).select_related("case__person").filter(
+        pk=handover_id).first()
+    if handover is None:
+        raise NotFound("No handover with that id.")
+    return handover
+
+
+@api.get("/handovers", response={200: list[s.HandoverOut], **ERRORS}, operation_id="handover_list",
+         tags=["handovers"])
+def handover_list(request: HttpRequest) -> Any:
+    rows = HandoverPolicy.visible_to(_user(request)).select_related("case__person").order_by("-handed_over_on")
+    return [_handover_out(h) for h in rows[:200]]
+
+
+@api.post("/handovers/{handover_id}/engagement", response={200: s.HandoverOut, **ERRORS},
+          operation_id="handover_record_engagement", tags=["handovers"])
+def handover_record_engagement(request: HttpRequest, handover_id: UUID, payload: s.EngagementIn) -> Any:
+    handover = _get_handover(request, handover_id)
+    return _handover_out(assessment_services.handover_record_engagement(
+        actor=_user(request), handover=handover, engaged=payload.engaged, notes=payload.notes))
+
+
+@api.post("/handovers/{handover_id}/re-referral", response={201: s.ReferralReceipt, **ERRORS},
+          operation_id="handover_raise_rereferral", tags=["handovers"])
+def handover_raise_rereferral(request: HttpRequest, handover_id: UUID, payload: s.ReReferralIn) -> Any:
+    handover = _get_handover(request, handover_id)
+    referral = assessment_services.handover_raise_rereferral(actor=_user(request), handover=handover,
+                                                            concern=payload.concern)
+    return Status(201, {"id": referral.pk, "reference": referral.reference, "case_id": referral.case_id,
+                        "case_reference": referral.case.reference, "received_at": referral.received_at,
+                        "repeat_referral": referral.is_repeat,
+                        "previous_referral_count": referral.previous_referral_count})

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from casework.accounts.models import Role
 from casework.assessments.models import (
     Assessment,
     AssessmentFactor,
@@ -23,15 +24,19 @@ from casework.assessments.models import (
 )
 from casework.audit.services import audit_record
 from casework.core.dates import add_months, today
-from casework.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from casework.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from casework.people import services as people_services
 from casework.people.models import ChronologyKind
 from casework.policy.models import PolicyVersion
 from casework.policy.selectors import policy_in_force, policy_mark_used
+from casework.referrals import services as referral_services
 from casework.referrals.models import Case, Referral
 from casework.referrals.policies import CaseAction, authorize_case
 from casework.referrals.services import case_lock, case_transition, check_version
 from casework.referrals.states import CaseStatus
+from casework.reviews import services as review_services
+from casework.reviews.models import ReviewKind, ReviewOutcome
+from casework.reviews.states import PENDING_STATUSES
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -247,6 +252,7 @@ def case_assess(
             reason=rationale.strip(),
             policy=policy,
         )
+        decision_took_effect(actor=actor, case=case, assessment=assessment)
         title = f"Gateway decision: {label}"
     people_services.chronology_append(
         person=case.person,
@@ -292,6 +298,9 @@ def case_countersign(
     case_transition(
         actor=actor, case=case, to_status=to_status, policy=assessment.policy_version, reason=note or "Countersigned"
     )
+    review_services.tasks_close(subject_prefix=f"countersign:{case.pk}")
+    if approve:
+        decision_took_effect(actor=actor, case=case, assessment=assessment)
     audit_record(
         event="case.countersigned",
         actor=actor,
@@ -311,6 +320,22 @@ def case_countersign(
     return assessment
 
 
+def decision_took_effect(*, actor: User, case: Case, assessment: Assessment) -> None:
+    """Below-threshold assurance: an NFA or exit to other services where other vulnerabilities were recorded
+    gets review points (policy) to check the person was picked up by the service they were handed to."""
+    if assessment.decision in (GatewayDecisionChoice.NFA, GatewayDecisionChoice.EXIT) and \
+            assessment.other_vulnerabilities:
+        below_threshold_schedule(actor=actor, case=case, subject=f"assessment:{assessment.pk}",
+                                 policy=assessment.policy_version)
+
+
+def below_threshold_schedule(*, actor: User, case: Case, subject: str, policy: PolicyVersion) -> None:
+    review_services.assurance_reviews_schedule(
+        actor=actor, case=case, kind=ReviewKind.BELOW_THRESHOLD, from_date=today(),
+        days=list(policy.below_threshold_review_days), subject=subject, policy=policy,
+    )
+
+
 def handover_validate(handover: dict[str, Any] | None) -> None:
     if not handover:
         raise ValidationFailed(ERR_HANDOVER_REQUIRED, field="handover")
@@ -325,6 +350,10 @@ def handover_validate(handover: dict[str, Any] | None) -> None:
     on = handover.get("handed_over_on")
     if on is not None and on > today():
         raise ValidationFailed("The handover date cannot be in the future.", field="handover.handed_over_on")
+    receiver = handover.get("receiving_user")
+    if receiver is not None and receiver.role != Role.INTERVENTION_PROVIDER:
+        raise ValidationFailed("The receiving service's account must be a provider-type account.",
+                               field="handover.receiving_user_id")
 
 
 def handover_record(
@@ -341,12 +370,18 @@ def handover_record(
         handed_over_on=on,
         recorded_by=actor,
         policy_version=policy,
+        receiving_user=handover.get("receiving_user"),
     )
     audit_record(
         event="handover.recorded",
         actor=actor,
         target=case,
-        data={"handover": str(row.pk), "service_type": row.service_type},
+        data={"handover": str(row.pk), "service_type": row.service_type, "receiving_user": row.receiving_user_id},
+    )
+    # Follow-up checks that the receiving service picked the person up (policy: days after the handover).
+    review_services.assurance_reviews_schedule(
+        actor=actor, case=case, kind=ReviewKind.HANDOVER_FOLLOWUP, from_date=row.handed_over_on,
+        days=list(policy.handover_followup_days), subject=f"handover:{row.pk}", policy=policy,
     )
     people_services.chronology_append(
         person=case.person,
@@ -358,3 +393,55 @@ def handover_record(
         local_authority=case.local_authority,
     )
     return row
+
+
+SECTOR_FOR_SERVICE = {
+    ServiceType.CHILDRENS_SOCIAL_CARE: "local_authority", ServiceType.ADULT_SOCIAL_CARE: "local_authority",
+    ServiceType.EARLY_HELP: "local_authority", ServiceType.HOUSING: "local_authority",
+    ServiceType.MENTAL_HEALTH: "health", ServiceType.EDUCATION: "education", ServiceType.OTHER: "other",
+}
+
+
+def _authorize_handover(actor: User, handover: Handover) -> Handover:
+    from casework.assessments.policies import HandoverPolicy
+
+    locked = Handover.objects.select_for_update().select_related("case").filter(pk=handover.pk).first()
+    if locked is None or not HandoverPolicy.can_respond(actor, locked):
+        raise NotFound("No handover with that id.")
+    return locked
+
+
+@transaction.atomic
+def handover_record_engagement(*, actor: User, handover: Handover, engaged: bool, notes: str) -> Handover:
+    """The receiving service (or the police) confirms whether the person engaged. This completes the handover's
+    next due follow-up check, so a follow-up answered by the service is not chased again.
+    Audits `handover.engagement_recorded`."""
+    handover = _authorize_handover(actor, handover)
+    if not notes.strip():
+        raise ValidationFailed("Say what the service found.", field="notes")
+    handover.engagement = "engaged" if engaged else "not_engaged"
+    handover.engagement_recorded_at = timezone.now()
+    handover.engagement_notes = notes.strip()
+    handover.save()
+    audit_record(event="handover.engagement_recorded", actor=actor, target=handover.case,
+                 data={"handover": str(handover.pk), "engaged": engaged})
+    window = today() + dt.timedelta(days=handover.policy_version.review_window_days)
+    followup = (handover.case.reviews.select_for_update()
+                .filter(kind=ReviewKind.HANDOVER_FOLLOWUP, subject_key__startswith=f"handover:{handover.pk}:",
+                        status__in=PENDING_STATUSES, due_on__lte=window).order_by("due_on").first())
+    if followup is not None:
+        review_services.review_mark_completed(
+            actor=actor, review=followup, notes=notes,
+            outcome=ReviewOutcome.PICKED_UP if engaged else ReviewOutcome.NOT_PICKED_UP)
+    return handover
+
+
+@transaction.atomic
+def handover_raise_rereferral(*, actor: User, handover: Handover, concern: str) -> Any:
+    """The receiving service raises a re-referral when counter-terrorism concerns re-emerge: a new referral
+    about the same person, linked to the earlier case and flagged for the officer triaging it."""
+    handover = _authorize_handover(actor, handover)
+    return referral_services.referral_raise_from_case(
+        actor=actor, case=handover.case, concern=concern, source=f"handover:{handover.pk}",
+        sector=SECTOR_FOR_SERVICE[ServiceType(handover.service_type)],
+    )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.accounts.models import Role, User
-from casework.assessments.services import handover_record, handover_validate
+from casework.assessments.services import below_threshold_schedule, handover_record, handover_validate
 from casework.audit.services import audit_record
 from casework.core.dates import age_on, today
 from casework.core.errors import ConsentRequired, InvalidTransition, NotFound, ValidationFailed
@@ -331,6 +331,9 @@ def panel_decide(
         if not_adopted_outcome == NotAdoptedOutcome.EXIT:
             assert handover is not None
             handover_record(actor=actor, case=case, assessment=None, handover=handover, policy=policy)
+        latest = case.assessments.order_by("-number").first()
+        if not_adopted_outcome != NotAdoptedOutcome.PLP and latest is not None and latest.other_vulnerabilities:
+            below_threshold_schedule(actor=actor, case=case, subject=f"panel_decision:{row.pk}", policy=policy)
         case_transition(
             actor=actor,
             case=case,

@@ -8,3 +8,8 @@ register("case.referral_attached", "A new referral was attached to a person's op
 register("case.status_changed", "A case moved from one status to another.")
 register("case.viewed", "A user viewed a case.")
 register("case.listed", "A user listed or searched cases.")
+register(
+    "referral.re_referred",
+    "A re-referral was raised from an earlier case (assurance review or receiving service).",
+    flagged=True,
+)

@@ -37,11 +37,14 @@ class CaseAction(models.TextChoices):
     RECORD_PROGRESS = "record_progress"
     CLOSE = "close"
     COMPLETE_REVIEW = "complete_review"
+    COMPLETE_ASSURANCE_REVIEW = "complete_assurance_review"
     EXTEND_MONITORING = "extend_monitoring"
     VIEW_AUDIT = "view_audit"
 
 
-POLICE_ACTIONS = frozenset({CaseAction.SCREEN, CaseAction.ASSESS, CaseAction.DECIDE})
+POLICE_ACTIONS = frozenset(
+    {CaseAction.SCREEN, CaseAction.ASSESS, CaseAction.DECIDE, CaseAction.COMPLETE_ASSURANCE_REVIEW}
+)
 CHAIR_ACTIONS = frozenset(
     {
         CaseAction.MANAGE_PANEL,

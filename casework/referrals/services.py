@@ -122,6 +122,12 @@ def _clean_description(raw: dict[str, Any]) -> dict[str, Any]:
     if not (desc.get("given_name") or desc.get("family_name") or desc["aliases"]):
         raise ValidationFailed(ERR_NO_NAME, field="given_name")
     dob = desc.get("date_of_birth")
+    if isinstance(dob, str):
+        try:
+            dob = desc["date_of_birth"] = dt.date.fromisoformat(dob)
+        except ValueError:
+            raise ValidationFailed("Enter the date of birth as YYYY-MM-DD, e.g. 2009-06-15.",
+                                   field="date_of_birth") from None
     if dob is not None and dob > today():
         raise ValidationFailed(ERR_FUTURE_DOB, field="date_of_birth")
     age = desc.get("age_estimate")
@@ -257,4 +263,30 @@ def referral_submit(
         referral_id=referral.pk,
         local_authority=local_authority,
     )
+    return referral
+
+
+SECTOR_BY_ROLE = {"prevent_officer": Sector.POLICE, "prevent_supervisor": Sector.POLICE}
+
+
+@transaction.atomic
+def referral_raise_from_case(
+    *, actor: User, case: Case, concern: str, source: str, sector: str | None = None,
+) -> Referral:
+    """A new referral about the same person, linked to the earlier case and flagged: raised when an assurance
+    review or a receiving (non-CT) service finds counter-terrorism concerns have re-emerged. It goes to Counter
+    Terrorism Policing like any referral, with the whole history visible. Audits `referral.re_referred`."""
+    if not concern.strip():
+        raise ValidationFailed(ERR_NO_CONCERN, field="concern")
+    latest = case.person.descriptions.order_by("-created_at").first()
+    description = {k: getattr(latest, k) for k in DESCRIPTION_FIELDS} if latest else {
+        "given_name": case.person.given_name, "family_name": case.person.family_name}
+    referral = referral_submit(
+        actor=actor, person=case.person, person_description=description, local_authority=case.local_authority,
+        referrer_name=actor.get_full_name() or actor.get_username(), referrer_organisation=actor.organisation,
+        sector=sector or SECTOR_BY_ROLE.get(actor.role, Sector.LOCAL_AUTHORITY), concern=concern.strip(),
+        urgency=Urgency.URGENT, re_referral_of=case,
+    )
+    audit_record(event="referral.re_referred", actor=actor, target=referral,
+                 data={"earlier_case": str(case.pk), "source": source})
     return referral

@@ -53,6 +53,10 @@ class Review(BaseModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     extended = models.BooleanField(default=False, help_text="Added by an extension of monitoring.")
+    subject_key = models.CharField(
+        max_length=80, blank=True,
+        help_text="For assurance reviews, what scheduled it, e.g. 'assessment:<id>:30' or 'handover:<id>:14'.",
+    )
 
     class Meta:
         ordering = ["due_on"]
@@ -68,6 +72,8 @@ class Review(BaseModel):
                 condition=Q(kind="open_case", status__in=["scheduled", "due", "overdue"]),
                 name="one_pending_open_case_review",
             ),
+            models.UniqueConstraint(fields=["kind", "subject_key"], condition=~Q(subject_key=""),
+                                    name="one_assurance_review_per_point"),
         ]
 
     def __str__(self) -> str:
@@ -78,23 +84,53 @@ class TaskKind(models.TextChoices):
     REVIEW_DUE = "review_due", "Review due"
     REVIEW_OVERDUE = "review_overdue", "Review overdue"
     REVIEW_ESCALATED = "review_escalated", "Overdue review escalated"
+    COUNTERSIGN_PENDING = "countersign_pending", "Decision awaiting countersignature"
+    COUNTERSIGN_ESCALATED = "countersign_escalated", "Countersignature overdue, escalated"
+    GATEWAY_TARGET_BREACHED = "gateway_target_breached", "Gateway decision past its target"
+    GATEWAY_ESCALATED = "gateway_escalated", "Gateway decision past its target, escalated"
+    PANEL_TARGET_BREACHED = "panel_target_breached", "Case waiting for panel past its target"
 
 
 class Task(BaseModel):
-    """A reminder for the owners of a review: the chairs of a local authority or the officers of a region.
-    At most one task of each kind per review, so the sweep can run twice (or twice at once) safely."""
+    """Something an owner must do: the chairs of a local authority, the officers or supervisors of a region, or
+    one named user (a receiving service). `subject_key` names what it is about ("review:<id>",
+    "countersign:<assessment id>", "gateway:<case id>"); there is at most one task of each kind per subject, so
+    the sweep can run twice, or twice at once, or be killed and rerun, and nothing is created twice."""
 
-    kind = models.CharField(max_length=20, choices=TaskKind.choices)
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=30, choices=TaskKind.choices)
+    subject_key = models.CharField(max_length=80)
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     owner_local_authority = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.PROTECT)
     owner_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="tasks")
     owner_role = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     due_on = models.DateField()
+    escalation = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "kind"], name="one_task_per_review_kind")]
+        constraints = [models.UniqueConstraint(fields=["kind", "subject_key"], name="one_task_per_subject_kind")]
+        indexes = [models.Index(fields=["done_at", "owner_role"])]
         ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Notification(models.Model):
+    """An e-mail to send, written in the same transaction as its task (an outbox). The sender claims and marks a
+    row sent in a committed transaction before handing it to the mail backend, so a worker killed at any point
+    never sends it twice; the task itself, which is what matters, is never lost."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "recipient"], name="one_notification_per_recipient")]

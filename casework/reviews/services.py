@@ -21,11 +21,12 @@ from casework.people import services as people_services
 from casework.people.models import ChronologyKind
 from casework.policy.models import PolicyVersion
 from casework.policy.selectors import policy_in_force, policy_mark_used
+from casework.referrals import services as referral_services
 from casework.referrals.models import Case
 from casework.referrals.policies import CaseAction, authorize_case
 from casework.referrals.services import case_lock, case_transition, check_version
 from casework.referrals.states import CaseStatus
-from casework.reviews.models import Review, ReviewKind, ReviewOutcome, Task, TaskKind
+from casework.reviews.models import Notification, Review, ReviewKind, ReviewOutcome, Task, TaskKind
 from casework.reviews.states import PENDING_STATUSES, TRANSITIONS, ReviewStatus
 
 ERR_NOT_YET_DUE = "This review is not due yet: it can be completed from {opens:%d %B %Y} (due {due:%d %B %Y})."
@@ -149,32 +150,63 @@ def review_cancel_pending(*, actor: User | None, case: Case, kinds: list[str]) -
     return cancelled
 
 
+ASSURANCE_KINDS = frozenset({ReviewKind.BELOW_THRESHOLD, ReviewKind.HANDOVER_FOLLOWUP})
+
+
 @transaction.atomic
 def review_complete(
-    *, actor: User, review: Review, outcome: str, notes: str, expected_version: int | None = None
+    *, actor: User, review: Review, outcome: str, notes: str, expected_version: int | None = None,
+    rereferral_concern: str = "",
 ) -> Review:
     """Complete a due or overdue review with its outcome. A post-closure review that finds concerns reopens
     the case to the panel (history kept, later reviews of that closure cancelled); the last post-closure review
-    without concerns ends monitoring. An open-case review schedules the next one. Audits `review.completed`."""
+    without concerns ends monitoring. An open-case review schedules the next one. An assurance review (below
+    threshold, handover follow-up) is the police's, and may raise a new referral linked to the case.
+    Audits `review.completed`."""
     case = case_lock(review.case_id)
-    authorize_case(actor, CaseAction.COMPLETE_REVIEW, case)
+    kind = ReviewKind(review.kind)
+    authorize_case(actor, CaseAction.COMPLETE_ASSURANCE_REVIEW if kind in ASSURANCE_KINDS
+                   else CaseAction.COMPLETE_REVIEW, case)
     check_version(case, expected_version)
     review = Review.objects.select_for_update().get(pk=review.pk)
-    allowed = OUTCOMES_BY_KIND[ReviewKind(review.kind)]
+    allowed = OUTCOMES_BY_KIND[kind]
     if outcome not in allowed:
         raise ValidationFailed(
-            f"'{outcome}' is not an outcome of a {ReviewKind(review.kind).label.lower()}. "
-            f"Choose one of: {', '.join(sorted(allowed))}.",
-            field="outcome",
-        )
+            f"'{outcome}' is not an outcome of a {kind.label.lower()}. "
+            f"Choose one of: {', '.join(sorted(allowed))}.", field="outcome")
     if not notes.strip():
         raise ValidationFailed("Record what the review found.", field="notes")
+    if rereferral_concern.strip() and kind not in ASSURANCE_KINDS:
+        raise ValidationFailed("Only an assurance review raises a new referral; a post-closure review with "
+                               "concerns reopens the case instead.", field="rereferral_concern")
+    review_mark_completed(actor=actor, review=review, outcome=outcome, notes=notes)
+    if review.kind == ReviewKind.POST_CLOSURE:
+        if outcome == ReviewOutcome.CONCERNS:
+            _reopen(actor=actor, case=case, review=review)
+        elif not Review.objects.filter(case=case, kind=ReviewKind.POST_CLOSURE, closure_cycle=review.closure_cycle,
+                                       status__in=PENDING_STATUSES).exists():
+            case_transition(actor=actor, case=case, to_status=CaseStatus.MONITORING_ENDED,
+                            policy=review.policy_version, reason="Last post-closure review found no concerns")
+            audit_record(event="case.monitoring_ended", actor=actor, target=case)
+            people_services.chronology_append(person=case.person, kind=ChronologyKind.CLOSURE, actor=actor,
+                                              case_id=case.pk, title="Post-closure monitoring ended",
+                                              local_authority=case.local_authority)
+    elif review.kind == ReviewKind.OPEN_CASE and case.status in (CaseStatus.AWAITING_CONSENT,
+                                                                  CaseStatus.SUPPORT_ACTIVE):
+        open_case_review_schedule(actor=actor, case=case)
+    if rereferral_concern.strip():
+        referral_services.referral_raise_from_case(actor=actor, case=case, concern=rereferral_concern.strip(),
+                                                   source=f"{kind.label} {review.due_on:%d %B %Y}")
+    return review
+
+
+def review_mark_completed(*, actor: User, review: Review, outcome: str, notes: str) -> Review:
+    """Record a (locked) review as completed: the shared tail of every completion path."""
     if review.status == ReviewStatus.SCHEDULED:
         opens = review.due_on - dt.timedelta(days=review.policy_version.review_window_days)
         if today() < opens:
-            raise InvalidTransition(
-                "review", review.status, ReviewStatus.COMPLETED, ERR_NOT_YET_DUE.format(opens=opens, due=review.due_on)
-            )
+            raise InvalidTransition("review", review.status, ReviewStatus.COMPLETED,
+                                    ERR_NOT_YET_DUE.format(opens=opens, due=review.due_on))
         review.status = ReviewStatus.DUE  # entered its window since the last sweep
     _review_set_status(actor=actor, review=review, to_status=ReviewStatus.COMPLETED)
     review.outcome = outcome
@@ -183,57 +215,17 @@ def review_complete(
     review.completed_at = timezone.now()
     review.completed_on = today()
     review.save()
-    Task.objects.filter(review=review, done_at__isnull=True).update(done_at=timezone.now())
-    audit_record(
-        event="review.completed",
-        actor=actor,
-        target=review,
-        data={
-            "case": str(case.pk),
-            "outcome": outcome,
-            "kind": review.kind,
-            "policy_version": review.policy_version.version,
-        },
-    )
-    title = f"{review.get_kind_display()}"
+    tasks_close(subject_prefix=f"review:{review.pk}")
+    audit_record(event="review.completed", actor=actor, target=review,
+                 data={"case": str(review.case_id), "outcome": outcome, "kind": review.kind,
+                       "policy_version": review.policy_version.version})
+    title = review.get_kind_display()
     if review.months_after_closure:
         title += f" ({review.months_after_closure} months after closure)"
-    people_services.chronology_append(
-        person=case.person,
-        kind=ChronologyKind.REVIEW,
-        actor=actor,
-        case_id=case.pk,
-        title=f"{title}: {ReviewOutcome(outcome).label}",
-        detail=notes.strip(),
-        local_authority=case.local_authority,
-    )
-    if review.kind == ReviewKind.POST_CLOSURE:
-        if outcome == ReviewOutcome.CONCERNS:
-            _reopen(actor=actor, case=case, review=review)
-        elif not Review.objects.filter(
-            case=case, kind=ReviewKind.POST_CLOSURE, closure_cycle=review.closure_cycle, status__in=PENDING_STATUSES
-        ).exists():
-            case_transition(
-                actor=actor,
-                case=case,
-                to_status=CaseStatus.MONITORING_ENDED,
-                policy=review.policy_version,
-                reason="Last post-closure review found no concerns",
-            )
-            audit_record(event="case.monitoring_ended", actor=actor, target=case)
-            people_services.chronology_append(
-                person=case.person,
-                kind=ChronologyKind.CLOSURE,
-                actor=actor,
-                case_id=case.pk,
-                title="Post-closure monitoring ended",
-                local_authority=case.local_authority,
-            )
-    elif review.kind == ReviewKind.OPEN_CASE and case.status in (
-        CaseStatus.AWAITING_CONSENT,
-        CaseStatus.SUPPORT_ACTIVE,
-    ):
-        open_case_review_schedule(actor=actor, case=case)
+    case = review.case
+    people_services.chronology_append(person=case.person, kind=ChronologyKind.REVIEW, actor=actor, case_id=case.pk,
+                                      title=f"{title}: {ReviewOutcome(outcome).label}", detail=notes.strip(),
+                                      local_authority=case.local_authority)
     return review
 
 
@@ -332,59 +324,123 @@ def review_extend(
     return created
 
 
-def _owners(review: Review) -> tuple[str, dict[str, object]]:
-    if review.kind in (ReviewKind.OPEN_CASE, ReviewKind.POST_CLOSURE):
-        return Role.CHANNEL_CHAIR, {"owner_local_authority_id": review.case.local_authority_id}
-    return Role.PREVENT_OFFICER, {"owner_region_id": review.case.region_id}
+# --- Assurance review points -------------------------------------------------------------------------------
 
 
-def _ensure_task(review: Review, kind: str, title: str) -> Task | None:
-    """Create the task once. The unique (review, kind) constraint makes a concurrent second sweep's insert
-    fail harmlessly instead of creating a duplicate."""
-    if Task.objects.filter(review=review, kind=kind).exists():
+@transaction.atomic
+def assurance_reviews_schedule(
+    *, actor: User | None, case: Case, kind: str, from_date: dt.date, days: list[int], subject: str,
+    policy: PolicyVersion,
+) -> list[Review]:
+    """Schedule assurance review points `days` after `from_date` (below-threshold decisions, handover follow-ups).
+    Each point is unique per subject, so scheduling the same decision twice creates nothing twice."""
+    created = []
+    for d in days:
+        key = f"{subject}:{d}"
+        if Review.objects.filter(kind=kind, subject_key=key).exists():
+            continue
+        review = _create_review(actor=actor, case=case, kind=kind, due_on=from_date + dt.timedelta(days=d),
+                                policy=policy)
+        review.subject_key = key
+        review.save(update_fields=["subject_key"])
+        created.append(review)
+    return created
+
+
+# --- Tasks, escalation and notifications -----------------------------------------------------------------
+
+
+def _owner_fields(case: Case, owner: str) -> dict[str, object]:
+    if owner in (Role.CHANNEL_CHAIR,):
+        return {"owner_role": owner, "owner_local_authority_id": case.local_authority_id}
+    return {"owner_role": owner, "owner_region_id": case.region_id}
+
+
+def _recipients(task: Task) -> list[str]:
+    if task.owner_user_id:
+        users = User.objects.filter(pk=task.owner_user_id, is_active=True)
+    else:
+        users = User.objects.filter(is_active=True, role=task.owner_role)
+        if task.owner_local_authority_id:
+            users = users.filter(local_authority_id=task.owner_local_authority_id)
+        elif task.owner_region_id:
+            users = users.filter(region_id=task.owner_region_id)
+        else:
+            return []
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def task_ensure(
+    *, kind: str, subject_key: str, case: Case, owner_role: str, title: str, due_on: dt.date,
+    review: Review | None = None, owner_user: User | None = None, escalation: bool = False,
+) -> Task | None:
+    """Create the task (and its notifications, in the same transaction) unless it exists. The unique
+    (kind, subject) constraint makes a concurrent second sweep's insert fail harmlessly."""
+    if Task.objects.filter(kind=kind, subject_key=subject_key).exists():
         return None
-    role, owner = _owners(review)
     try:
         with transaction.atomic():
             task = Task.objects.create(
-                kind=kind, review=review, case=review.case, owner_role=role, title=title, due_on=review.due_on, **owner
+                kind=kind, subject_key=subject_key, case=case, review=review, title=title, due_on=due_on,
+                owner_user=owner_user, escalation=escalation, **_owner_fields(case, owner_role),  # type: ignore[arg-type]
             )
+            for email in _recipients(task):
+                # No personal data in e-mail: the case reference only; the details are behind sign-in.
+                Notification.objects.create(
+                    task=task, recipient=email, subject=f"Casework: {title}",
+                    body=f"{title}.\nCase {case.reference}. Sign in to Casework to see it.",
+                )
+            audit_record(event="task.escalated" if escalation else "task.created", actor=None, target=case,
+                         data={"task": str(task.pk), "kind": kind, "subject": subject_key})
     except IntegrityError:
         return None
-    audit_record(event="task.created", actor=None, target=review, data={"task": str(task.pk), "kind": kind})
-    recipients = list(
-        User.objects.filter(is_active=True, role=role, **{k.replace("owner_", ""): v for k, v in owner.items()})
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"Casework: {title}",
-                # No personal data in e-mail: the case reference only; details are behind sign-in.
-                message=f"{title}.\nCase {review.case.reference}. Sign in to Casework to see it.",
-                from_email=None,
-                recipient_list=recipients,
-                fail_silently=True,
-            )
-        )
     return task
 
 
-def sweep_reviews(*, on: dt.date | None = None) -> dict[str, int]:
-    """Move reviews into their due window and past their date, and create reminder tasks for their owners.
-    Idempotent: each review row is moved under a row lock in its own transaction and each task is unique per
-    review and kind, so running it twice, or twice at once, creates nothing twice."""
-    on = on or today()
-    counts = {"became_due": 0, "became_overdue": 0, "tasks_created": 0, "escalated": 0}
-    candidates = (
-        Review.objects.filter(status__in=[ReviewStatus.SCHEDULED, ReviewStatus.DUE])
-        .filter(due_on__lte=on + dt.timedelta(days=60))
-        .values_list("pk", flat=True)
+def tasks_close(*, subject_prefix: str) -> int:
+    """Mark the open tasks about a subject done (the review was completed, the decision countersigned, …)."""
+    return Task.objects.filter(subject_key__startswith=subject_prefix, done_at__isnull=True).update(
+        done_at=timezone.now()
     )
+
+
+def notifications_send(*, limit: int = 500) -> int:
+    """Send unsent notifications. Each row is claimed and marked sent in its own committed transaction before
+    the mail backend is called: at most once, even if the worker is killed mid-way (skip_locked lets two
+    senders share the queue without waiting on each other)."""
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            row = (Notification.objects.select_for_update(skip_locked=True)
+                   .filter(sent_at__isnull=True).order_by("id").first())
+            if row is None:
+                break
+            row.sent_at = timezone.now()
+            row.save(update_fields=["sent_at"])
+        send_mail(subject=row.subject, message=row.body, from_email=None, recipient_list=[row.recipient],
+                  fail_silently=True)
+        sent += 1
+    return sent
+
+
+REVIEW_OWNER = {
+    ReviewKind.OPEN_CASE: Role.CHANNEL_CHAIR,
+    ReviewKind.POST_CLOSURE: Role.CHANNEL_CHAIR,
+    ReviewKind.BELOW_THRESHOLD: Role.PREVENT_OFFICER,
+    ReviewKind.HANDOVER_FOLLOWUP: Role.PREVENT_OFFICER,
+}
+# Overdue items escalate to whoever supervises the owner: police work to the supervisor, panel work stays with
+# the chair (who chairs the panel that owns it) and is flagged as escalated.
+ESCALATE_TO = {Role.PREVENT_OFFICER: Role.PREVENT_SUPERVISOR, Role.CHANNEL_CHAIR: Role.CHANNEL_CHAIR}
+
+
+def _sweep_review_statuses(on: dt.date, counts: dict[str, int]) -> None:
+    candidates = Review.objects.filter(status__in=[ReviewStatus.SCHEDULED, ReviewStatus.DUE]).filter(
+        due_on__lte=on + dt.timedelta(days=60)
+    ).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
-            review = Review.objects.select_for_update().select_related("case", "policy_version").get(pk=pk)
+            review = Review.objects.select_for_update().select_related("policy_version").get(pk=pk)
             window_opens = review.due_on - dt.timedelta(days=review.policy_version.review_window_days)
             if review.status == ReviewStatus.SCHEDULED and on >= window_opens:
                 review.status = ReviewStatus.DUE
@@ -396,23 +452,108 @@ def sweep_reviews(*, on: dt.date | None = None) -> dict[str, int]:
                 review.save(update_fields=["status", "updated_at"])
                 audit_record(event="review.became_overdue", actor=None, target=review)
                 counts["became_overdue"] += 1
-    for review in Review.objects.filter(status__in=[ReviewStatus.DUE, ReviewStatus.OVERDUE]).select_related(
-        "case", "policy_version"
-    ):
+
+
+def _count(task: Task | None, counts: dict[str, int], key: str = "tasks_created") -> None:
+    if task is not None:
+        counts[key] += 1
+
+
+def _sweep_review_tasks(on: dt.date, counts: dict[str, int]) -> None:
+    pending = Review.objects.filter(status__in=[ReviewStatus.DUE, ReviewStatus.OVERDUE]).select_related(
+        "case", "policy_version")
+    for review in pending:
         label = review.get_kind_display()
-        with transaction.atomic():
-            if _ensure_task(review, TaskKind.REVIEW_DUE, f"{label} due by {review.due_on:%d %B %Y}"):
-                counts["tasks_created"] += 1
-            if review.status == ReviewStatus.OVERDUE and _ensure_task(
-                review, TaskKind.REVIEW_OVERDUE, f"{label} overdue since {review.due_on:%d %B %Y}"
-            ):
-                counts["tasks_created"] += 1
-            grace = review.policy_version.escalation_grace_days
-            if review.status == ReviewStatus.OVERDUE and on > review.due_on + dt.timedelta(days=grace):
-                task = _ensure_task(
-                    review, TaskKind.REVIEW_ESCALATED, f"Escalated: {label.lower()} overdue more than {grace} days"
-                )
-                if task:
-                    audit_record(event="task.escalated", actor=None, target=review, data={"task": str(task.pk)})
-                    counts["escalated"] += 1
+        owner = REVIEW_OWNER[ReviewKind(review.kind)]
+        key = f"review:{review.pk}"
+        _count(task_ensure(kind=TaskKind.REVIEW_DUE, subject_key=key, case=review.case, review=review,
+                           owner_role=owner, title=f"{label} due by {review.due_on:%d %B %Y}", due_on=review.due_on),
+               counts)
+        if review.status != ReviewStatus.OVERDUE:
+            continue
+        _count(task_ensure(kind=TaskKind.REVIEW_OVERDUE, subject_key=key, case=review.case, review=review,
+                           owner_role=owner, title=f"{label} overdue since {review.due_on:%d %B %Y}",
+                           due_on=review.due_on), counts)
+        grace = review.policy_version.escalation_grace_days
+        if on > review.due_on + dt.timedelta(days=grace):
+            _count(task_ensure(kind=TaskKind.REVIEW_ESCALATED, subject_key=key, case=review.case, review=review,
+                               owner_role=ESCALATE_TO[owner], escalation=True, due_on=review.due_on,
+                               title=f"Escalated: {label.lower()} overdue more than {grace} days"), counts, "escalated")
+
+
+def _sweep_countersignatures(on: dt.date, counts: dict[str, int]) -> None:
+    waiting = Case.objects.filter(status=CaseStatus.AWAITING_COUNTERSIGN).select_related("local_authority")
+    for case in waiting:
+        policy = policy_in_force(local_authority=case.local_authority, on=on)
+        since = timezone.localdate(case.status_changed_at)
+        key = f"countersign:{case.pk}:{case.version}"
+        _count(task_ensure(kind=TaskKind.COUNTERSIGN_PENDING, subject_key=key, case=case, due_on=since,
+                           owner_role=Role.PREVENT_SUPERVISOR,
+                           title=f"Decision awaiting countersignature since {since:%d %B %Y}"), counts)
+        if on > since + dt.timedelta(days=policy.escalation_grace_days):
+            _count(task_ensure(kind=TaskKind.COUNTERSIGN_ESCALATED, subject_key=key, case=case, due_on=since,
+                               owner_role=Role.PREVENT_SUPERVISOR, escalation=True,
+                               title=f"Escalated: countersignature outstanding more than "
+                                     f"{policy.escalation_grace_days} days"), counts, "escalated")
+
+
+def _sweep_response_times(on: dt.date, counts: dict[str, int]) -> None:
+    """Gateway decisions past their working-day target, and cases waiting for a panel past theirs."""
+    from casework.core.dates import add_working_days
+
+    for case in Case.objects.filter(status__in=[CaseStatus.SCREENING, CaseStatus.ASSESSMENT]).select_related(
+        "local_authority"
+    ):
+        policy = policy_in_force(local_authority=case.local_authority, on=on)
+        received = timezone.localdate(case.opened_at)
+        target = add_working_days(received, policy.gateway_target_working_days)
+        if on <= target:
+            continue
+        key = f"gateway:{case.pk}"
+        _count(task_ensure(kind=TaskKind.GATEWAY_TARGET_BREACHED, subject_key=key, case=case, due_on=target,
+                           owner_role=Role.PREVENT_OFFICER,
+                           title=f"Gateway decision past its {policy.gateway_target_working_days}-working-day "
+                                 f"target ({target:%d %B %Y})"), counts)
+        if on > target + dt.timedelta(days=policy.escalation_grace_days):
+            _count(task_ensure(kind=TaskKind.GATEWAY_ESCALATED, subject_key=key, case=case, due_on=target,
+                               owner_role=Role.PREVENT_SUPERVISOR, escalation=True,
+                               title="Escalated: gateway decision well past its target"), counts, "escalated")
+    for case in Case.objects.filter(status=CaseStatus.AWAITING_PANEL).select_related("local_authority"):
+        policy = policy_in_force(local_authority=case.local_authority, on=on)
+        since = timezone.localdate(case.status_changed_at)
+        target = since + dt.timedelta(days=policy.panel_target_days)
+        if on > target:
+            _count(task_ensure(kind=TaskKind.PANEL_TARGET_BREACHED, subject_key=f"panel:{case.pk}:{case.version}",
+                               case=case, due_on=target, owner_role=Role.CHANNEL_CHAIR,
+                               title=f"Waiting for the panel since {since:%d %B %Y} (target "
+                                     f"{policy.panel_target_days} days)"), counts)
+
+
+def _close_stale_tasks() -> None:
+    """Tasks whose subject has moved on (case decided, countersigned, reviewed) are done."""
+    open_tasks = Task.objects.filter(done_at__isnull=True)
+    now = timezone.now()
+    open_tasks.filter(review__status__in=[ReviewStatus.COMPLETED, ReviewStatus.CANCELLED]).update(done_at=now)
+    open_tasks.filter(kind__in=[TaskKind.COUNTERSIGN_PENDING, TaskKind.COUNTERSIGN_ESCALATED]).exclude(
+        case__status=CaseStatus.AWAITING_COUNTERSIGN).update(done_at=now)
+    open_tasks.filter(kind__in=[TaskKind.GATEWAY_TARGET_BREACHED, TaskKind.GATEWAY_ESCALATED]).exclude(
+        case__status__in=[CaseStatus.SCREENING, CaseStatus.ASSESSMENT]).update(done_at=now)
+    open_tasks.filter(kind=TaskKind.PANEL_TARGET_BREACHED).exclude(case__status=CaseStatus.AWAITING_PANEL).update(
+        done_at=now)
+
+
+def sweep_reviews(*, on: dt.date | None = None, send: bool = True) -> dict[str, int]:
+    """Move reviews into their due window and past their date; create tasks (and e-mail notifications) for due
+    and overdue reviews, countersignatures and response-time breaches; escalate what is overdue past the grace
+    period; then send notifications. Idempotent and safe to run concurrently: each review moves under a row lock
+    in its own transaction, each task is unique per (kind, subject), each notification is sent at most once."""
+    on = on or today()
+    counts = {"became_due": 0, "became_overdue": 0, "tasks_created": 0, "escalated": 0}
+    _sweep_review_statuses(on, counts)
+    _sweep_review_tasks(on, counts)
+    _sweep_countersignatures(on, counts)
+    _sweep_response_times(on, counts)
+    _close_stale_tasks()
+    if send:
+        notifications_send()
     return counts

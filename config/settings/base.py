@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "casework.assessments",
     "casework.panels",
     "casework.support",
+    "casework.assurance",
     "casework.reviews",
     "casework.reporting",
     "casework.demo",
