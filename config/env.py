@@ -34,6 +34,7 @@ ALLOWED_HOSTS: list[str] = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.
 AUDIT_HMAC_KEY: str | None = os.environ.get("AUDIT_HMAC_KEY") or None
 SESSION_IDLE_TIMEOUT_MINUTES: int = _int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 EMAIL_BACKEND: str = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH: str = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST: str = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT: int = _int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL: str = os.environ.get("DEFAULT_FROM_EMAIL", "casework-no-reply@example.gov.uk")

@@ -404,12 +404,12 @@ def tasks_close(*, subject_prefix: str) -> int:
     )
 
 
-def notifications_send(*, limit: int = 500) -> int:
+def notifications_send(*, limit: int | None = None) -> int:
     """Send unsent notifications. Each row is claimed and marked sent in its own committed transaction before
     the mail backend is called: at most once, even if the worker is killed mid-way (skip_locked lets two
     senders share the queue without waiting on each other)."""
     sent = 0
-    for _ in range(limit):
+    while limit is None or sent < limit:
         with transaction.atomic():
             row = (Notification.objects.select_for_update(skip_locked=True)
                    .filter(sent_at__isnull=True).order_by("id").first())

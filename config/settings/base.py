@@ -126,6 +126,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env.EMAIL_BACKEND
 EMAIL_HOST = env.EMAIL_HOST
+EMAIL_FILE_PATH = env.EMAIL_FILE_PATH  # only used by the file-based backend
 EMAIL_PORT = env.EMAIL_PORT
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
