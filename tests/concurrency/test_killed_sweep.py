@@ -43,7 +43,7 @@ def _sweep_process(mail_dir: Path) -> subprocess.Popen[bytes]:
            "DATABASE_URL": _database_url(), "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
            "EMAIL_FILE_PATH": str(mail_dir)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.Popen([sys.executable, "manage.py", "sweep_reviews"], cwd=settings.BASE_DIR, env=env,  # noqa: S603
+    return subprocess.Popen([sys.executable, "manage.py", "sweep_reviews"], cwd=settings.BASE_DIR, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -77,7 +77,9 @@ def test_sweep_killed_half_way_then_rerun_loses_nothing_and_sends_nothing_twice(
         time.sleep(0.01)
     first.send_signal(signal.SIGKILL)
     out, err = first.communicate(timeout=10)
-    assert first.returncode == -signal.SIGKILL, f"the sweep ended before it was killed ({polls} polls, {_database_url()}): {out.decode()} {err.decode()[-1500:]}"
+    assert first.returncode == -signal.SIGKILL, (
+        f"the sweep ended before it was killed ({polls} polls): {out.decode()} {err.decode()[-1500:]}"
+    )
     unfinished = Task.objects.count() < 3 * N_CASES or Notification.objects.filter(sent_at__isnull=True).exists()
     assert unfinished, "the sweep had finished everything before it was killed; raise N_CASES"
 
