@@ -46,5 +46,6 @@ def reload_reference_data() -> None:
         "casework.accounts.migrations.0002_reference_data",
         "casework.policy.migrations.0002_national_policy",
         "casework.panels.migrations.0002_channel_panels",
+        "casework.support.migrations.0002_intervention_types",
     ):
         importlib.import_module(module).load(apps, None)

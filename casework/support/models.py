@@ -10,15 +10,22 @@ from casework.core.models import BaseModel
 from casework.referrals.models import Case
 
 
-class InterventionType(models.TextChoices):
-    IDEOLOGICAL_MENTORING = "ideological_mentoring", "Ideological mentoring (approved intervention provider)"
-    EDUCATION_TRAINING_EMPLOYMENT = "education_training_employment", "Education, training or employment"
-    HEALTH = "health", "Health and mental health"
-    FAMILY_SUPPORT = "family_support", "Family support"
-    HOUSING = "housing", "Housing"
-    LIFE_SKILLS = "life_skills", "Life skills"
-    DIVERSIONARY = "diversionary", "Diversionary activities"
-    OTHER = "other", "Other"
+class InterventionType(models.Model):
+    """Reference data, managed by administrators: the kinds of intervention a support package may contain.
+    Retired types stay (`active=False`) so that past packages keep their meaning."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    requires_approved_provider = models.BooleanField(
+        default=False, help_text="e.g. ideological mentoring is delivered only by Home Office approved providers."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class InterventionStatus(models.TextChoices):
@@ -38,7 +45,7 @@ INTERVENTION_TRANSITIONS: dict[str, frozenset[str]] = {
 
 class Intervention(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
-    type = models.CharField(max_length=40, choices=InterventionType.choices)
+    type = models.CharField(max_length=40, help_text="An InterventionType code.")
     provider_name = models.CharField(max_length=150)
     provider_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -48,10 +48,10 @@ def intervention_add(
     case = case_lock(case.pk)
     authorize_case(actor, CaseAction.MANAGE_SUPPORT, case)
     require_consent(case)
-    if type not in InterventionType.values:
-        raise ValidationFailed(
-            f"Unknown intervention type '{type}'. Choose one of: {', '.join(InterventionType.values)}.", field="type"
-        )
+    kind = InterventionType.objects.filter(code=type, active=True).first()
+    if kind is None:
+        codes = ", ".join(InterventionType.objects.filter(active=True).values_list("code", flat=True))
+        raise ValidationFailed(f"Unknown intervention type '{type}'. Choose one of: {codes}.", field="type")
     if not provider_name.strip():
         raise ValidationFailed("Name the provider.", field="provider_name")
     if ends_on is not None and ends_on < starts_on:
@@ -80,7 +80,7 @@ def intervention_add(
         kind=ChronologyKind.SUPPORT,
         actor=actor,
         case_id=case.pk,
-        title=f"Intervention added: {InterventionType(type).label}",
+        title=f"Intervention added: {kind.name}",
         local_authority=case.local_authority,
     )
     return item

@@ -170,3 +170,23 @@ def test_a_refused_action_is_audited_even_though_the_change_rolled_back(officer,
     denial = AuditEvent.objects.filter(event="auth.permission_denied").last()
     assert denial is not None
     assert (denial.actor_id, denial.target_id, denial.data["action"]) == (officer.pk, screened_case, "close")
+
+
+def test_reference_data_lists_the_codes_clients_need(officer, api_as) -> None:
+    from casework.panels.models import Panel
+
+    body = api_as(officer).get("/reference").json()
+    leeds = next(la for la in body["local_authorities"] if la["code"] == "leeds")
+    assert leeds == {"code": "leeds", "name": "Leeds", "region": "yorkshire-humber",
+                     "channel_panel_id": Panel.objects.get(local_authority__code="leeds", kind="channel").pk}
+    assert len(body["regions"]) == 10
+    assert "ideological_mentoring" in [t["code"] for t in body["intervention_types"]]
+
+
+def test_openapi_operation_ids_are_the_service_names(client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+    for name in ("referral_submit", "case_screen", "case_assess", "case_countersign", "panel_decide",
+                 "consent_record", "consent_withdraw", "case_close", "review_complete", "review_extend",
+                 "meeting_schedule", "meeting_add_case", "vaf_record", "intervention_add"):
+        assert name in ids
