@@ -147,7 +147,7 @@ def case_screen(request: HttpRequest, case_id: UUID, payload: s.ScreenIn) -> Any
 
 
 def _handover(data: dict[str, Any]) -> dict[str, Any] | None:
-    handover = data.get("handover")
+    handover: dict[str, Any] | None = data.get("handover")
     if handover is None:
         return None
     user_id = handover.pop("receiving_user_id", None)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -65,9 +67,9 @@ class Simulation:
         self.rate = referrals_per_day
         self.start = start or (today() - dt.timedelta(days=days))
         self.progress = progress or (lambda it: it)
-        self.plans: dict[object, list[tuple[dt.date, str]]] = defaultdict(list)  # case id -> [(day, action)]
-        self.review_plan: dict[object, dt.date] = {}
-        self.case_ids: set[object] = set()
+        self.plans: dict[uuid.UUID, list[tuple[dt.date, str]]] = defaultdict(list)  # case id -> [(day, action)]
+        self.review_plan: dict[uuid.UUID, dt.date] = {}
+        self.case_ids: set[uuid.UUID] = set()
         self.persons: list[Person] = []
         self.errors: list[str] = []
         self.users = self._users(seed)
@@ -99,7 +101,7 @@ class Simulation:
         extra = self.rng.randint(1, late_max) if self.rng.random() < late_p else 0
         return day + dt.timedelta(days=self.rng.randint(lo, hi) + extra)
 
-    def _plan(self, case_id: object, on: dt.date, action: str) -> None:
+    def _plan(self, case_id: uuid.UUID, on: dt.date, action: str) -> None:
         self.plans[case_id].append((on, action))
 
     # --- the day loop ---------------------------------------------------------------------------------------
@@ -116,9 +118,9 @@ class Simulation:
                     reviews.sweep_reviews(on=day)
         return self._measure()
 
-    def _guard(self, what: str, fn: Callable[[], object]) -> None:
+    def _guard(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
-            fn()
+            fn(*args, **kwargs)
         except (DomainError, ObjectDoesNotExist) as exc:
             self.errors.append(f"{what}: {exc}")
 
@@ -153,7 +155,7 @@ class Simulation:
             self.plans[case_id] = [p for p in self.plans[case_id] if p[0] > day]
             for _, action in due:
                 case = Case.objects.select_related("local_authority", "person").get(pk=case_id)
-                self._guard(action, lambda a=action, c=case: getattr(self, f"_do_{a}")(c, day))
+                self._guard(action, getattr(self, f"_do_{action}"), case, day)
 
     def _do_screen(self, case: Case, day: dt.date) -> None:
         if case.status != CaseStatus.SCREENING:
@@ -202,10 +204,9 @@ class Simulation:
             chair = self.users[f"chair:{la_code}"]
             meeting = panels.meeting_schedule(actor=chair, panel=panel, date=day)
             for case in waiting.select_related("local_authority", "person"):
-                self._guard("agenda", lambda c=case, ch=chair, m=meeting: panels.meeting_add_case(
-                    actor=ch, meeting=m, case=c))
+                self._guard("agenda", panels.meeting_add_case, actor=chair, meeting=meeting, case=case)
                 if case.status == CaseStatus.AWAITING_PANEL:
-                    self._guard("panel", lambda c=case, ch=chair, m=meeting: self._decide(c, ch, m, day))
+                    self._guard("panel", self._decide, case, chair, meeting, day)
 
     def _decide(self, case: Case, chair: User, meeting: object, day: dt.date) -> None:
         panels.vaf_record(actor=chair, case=case, summary="Synthetic VAF", factors=[
@@ -256,8 +257,8 @@ class Simulation:
             else:
                 actor = self._officer(case)
                 outcome = "picked_up" if self.rng.random() < 0.85 else "not_picked_up"
-            self._guard("review", lambda r=review, a=actor, o=outcome: reviews.review_complete(
-                actor=a, review=r, outcome=o, notes="Synthetic review notes."))
+            self._guard("review", reviews.review_complete, actor=actor, review=review, outcome=outcome,
+                        notes="Synthetic review notes.")
 
     # --- measurement ----------------------------------------------------------------------------------------
 

@@ -382,7 +382,7 @@ def task_ensure(
         with transaction.atomic():
             task = Task.objects.create(
                 kind=kind, subject_key=subject_key, case=case, review=review, title=title, due_on=due_on,
-                owner_user=owner_user, escalation=escalation, **_owner_fields(case, owner_role),  # type: ignore[arg-type]
+                owner_user=owner_user, escalation=escalation, **_owner_fields(case, owner_role),
             )
             for email in _recipients(task):
                 # No personal data in e-mail: the case reference only; the details are behind sign-in.

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from casework.core.docs import write_all
+from casework.demo.docs import write_all
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from casework.core.docs import audit_events_md, state_machines_md
+from casework.demo.docs import audit_events_md, state_machines_md
 
 
 def test_generated_docs_are_up_to_date() -> None:
