@@ -198,3 +198,18 @@ def test_qa_finding_and_thresholds_report(referrer, officer, supervisor, api_as)
     csv_text = api_as(analyst).get("/reports/thresholds", format="csv").content.decode()
     assert csv_text.splitlines()[0].startswith("policy_version,pilot,region,concern_type,decision,decisions")
     assert api_as(officer).get("/reports/thresholds").status_code == 404
+
+
+def test_my_work_lists_the_users_tasks_in_their_area_only(referrer, officer, api_as) -> None:
+    from casework.accounts.tests.factories import make_user as mk
+
+    london = mk(Role.PREVENT_OFFICER, area="london", username="ldn.officer")
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        case_id = refer(api_as(referrer))
+        screen_and_assess(api_as(officer), case_id, NFA)
+    with time_machine.travel(at(2026, 4, 3), tick=False):
+        sweep_reviews()
+        work = api_as(officer).get("/my-work").json()
+        assert {t["kind"] for t in work["tasks"]} == {"review_due", "review_overdue"}
+        assert work["reviews_overdue"] == 1
+        assert api_as(london).get("/my-work").json() == {"tasks": [], "reviews_due": 0, "reviews_overdue": 0}
