@@ -113,3 +113,53 @@ class ChronologyEntry(models.Model):
     class Meta:
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["person", "occurred_at"])]
+
+
+class MatchProposal(models.Model):
+    """A person the matcher proposed as possibly the same as the one a description (referral) is about. Kept with
+    the model version and the explanation shown to the officer, whatever the officer then decides."""
+
+    description = models.ForeignKey(PersonDescription, on_delete=models.CASCADE, related_name="match_proposals")
+    candidate = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    explanation = models.JSONField(default=list)
+    model_version = models.CharField(max_length=40)
+    proposed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, default="proposed",
+                              choices=[("proposed", "Proposed"), ("linked", "Same person"),
+                                       ("rejected", "Not the same person")])
+
+    class Meta:
+        ordering = ["-probability"]
+        constraints = [models.UniqueConstraint(fields=["description", "candidate"], name="one_proposal_per_pair")]
+
+
+class MatchDecision(models.Model):
+    """A person's decision on a pair: the description is (or is not) about this person. `fingerprint` captures
+    the data both sides had, so a rejected pair is proposed again only when new data arrives."""
+
+    description = models.ForeignKey(PersonDescription, on_delete=models.CASCADE, related_name="match_decisions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    same_person = models.BooleanField()
+    reason = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64)
+    probability = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+
+class PersonMerge(models.Model):
+    """Two persons found to be one. `moved` lists exactly which rows were re-pointed so that an unmerge restores
+    them; descriptions are never edited either way."""
+
+    source = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merged_away")
+    target = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merged_in")
+    reason = models.TextField()
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    unmerged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerge_reason = models.TextField(blank=True)

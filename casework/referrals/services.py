@@ -290,3 +290,185 @@ def referral_raise_from_case(
     audit_record(event="referral.re_referred", actor=actor, target=referral,
                  data={"earlier_case": str(case.pk), "source": source})
     return referral
+
+
+# --- Identity: linking referrals to persons, merging and unmerging ---------------------------------------
+# Matching only ever proposes; these services are how a person decides. Descriptions are never edited: linking,
+# merging and unmerging only change which person a description (and its referral) points at.
+
+
+def description_fingerprint(description: PersonDescription, person: Person) -> str:
+    """What both sides of a pair knew when a decision was made. A rejected pair is proposed again only when this
+    changes (new description data, or new data on the person)."""
+    import hashlib
+
+    latest = person.descriptions.order_by("-created_at").values_list("pk", flat=True).first()
+    raw = f"{description.pk}|{person.pk}|{latest}|{person.given_name}|{person.family_name}|{person.date_of_birth}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _move_chronology(*, referral: Referral, to: Person) -> None:
+    from casework.people.models import ChronologyEntry
+
+    ChronologyEntry.objects.filter(referral_id=referral.pk).update(person=to)
+    ChronologyEntry.objects.filter(case_id=referral.case_id, person_id=referral.person_id).update(person=to)
+
+
+@transaction.atomic
+def referral_link_person(
+    *, actor: User, referral: Referral, person: Person, reason: str = "", expected_version: int | None = None,
+) -> Referral:
+    """An officer confirms that a referral is about an existing person. The referral (and its description, kept
+    as given) now point at that person, whose earlier referrals make this a repeat referral. If the person has
+    an open case, the referral joins it and its own new journey closes as 'joined the open case'. Only before a
+    gateway decision. Audits `person.linked`."""
+    from casework.people.models import MatchDecision, MatchProposal
+    from casework.referrals.policies import CaseAction, authorize_case
+
+    case = case_lock(referral.case_id)
+    authorize_case(actor, CaseAction.SCREEN, case)
+    check_version(case, expected_version)
+    referral = Referral.objects.select_for_update().select_related("description").get(pk=referral.pk)
+    if person.merged_into_id is not None:
+        raise ValidationFailed("That person record has been merged into another; link to that one.", field="person")
+    if person.pk == referral.person_id:
+        raise ValidationFailed("The referral is already linked to this person.", field="person")
+    if case.status != CaseStatus.SCREENING:
+        raise InvalidTransition("case", case.status, "linked",
+                                "A referral can be linked to a person only while it is being screened, before "
+                                "any decision; use a person merge for older records.")
+    old_person = referral.person
+    proposal = MatchProposal.objects.filter(description=referral.description, candidate=person).first()
+    MatchDecision.objects.create(
+        description=referral.description, person=person, same_person=True, reason=reason,
+        fingerprint=description_fingerprint(referral.description, person), decided_by=actor,
+        decided_at=timezone.now(), probability=proposal.probability if proposal else None,
+        model_version=proposal.model_version if proposal else "",
+    )
+    MatchProposal.objects.filter(description=referral.description, candidate=person).update(status="linked")
+    _move_chronology(referral=referral, to=person)
+    PersonDescription.objects.filter(pk=referral.description_id).update(person=person)
+    referral.person = person
+    referral.previous_referral_count = Referral.objects.filter(person=person, received_at__lt=referral.received_at
+                                                               ).count()
+    open_case = Case.objects.select_for_update().filter(person=person, status__in=OPEN_STATUSES).exclude(
+        pk=case.pk).first()
+    if open_case is not None:
+        # Close this referral's own journey first: at most one open case per person.
+        case_transition(actor=actor, case=case, to_status=CaseStatus.CLOSED_LINKED,
+                        reason=f"Referral {referral.reference} joined open case {open_case.reference}")
+        referral.case = open_case
+        open_case.version += 1
+        open_case.save(update_fields=["version", "updated_at"])
+        audit_record(event="case.referral_attached", actor=actor, target=open_case,
+                     data={"referral": str(referral.pk), "from_case": str(case.pk)})
+    else:
+        case.person = person
+        case.version += 1
+        case.save(update_fields=["person", "version", "updated_at"])
+    referral.save()
+    people_services.person_add_area(person=person, local_authority=referral.local_authority)
+    if not old_person.descriptions.exists() and not old_person.referrals.exists():
+        # The record created for this referral alone has nothing left: retire it into the person it was.
+        Person.objects.filter(pk=old_person.pk).update(merged_into=person)
+    audit_record(event="person.linked", actor=actor, target=referral,
+                 data={"person": str(person.pk), "previous_person": str(old_person.pk),
+                       "previous_referral_count": referral.previous_referral_count, "reason": reason})
+    people_services.chronology_append(
+        person=person, kind="identity", actor=actor, case_id=referral.case_id, referral_id=referral.pk,
+        title=f"Referral {referral.reference} linked to this person (referral {referral.previous_referral_count + 1})",
+        detail=reason, local_authority=referral.local_authority,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_reject_match(*, actor: User, referral: Referral, person: Person, reason: str = "") -> None:
+    """An officer records that a proposed person is not the one referred. The pair is not proposed again
+    unless new data arrives on either side. Audits `person.match_rejected`."""
+    from casework.people.models import MatchDecision, MatchProposal
+    from casework.referrals.policies import CaseAction, authorize_case
+
+    case = case_lock(referral.case_id)
+    authorize_case(actor, CaseAction.SCREEN, case)
+    proposal = MatchProposal.objects.filter(description=referral.description, candidate=person).first()
+    MatchDecision.objects.create(
+        description=referral.description, person=person, same_person=False, reason=reason,
+        fingerprint=description_fingerprint(referral.description, person), decided_by=actor,
+        decided_at=timezone.now(), probability=proposal.probability if proposal else None,
+        model_version=proposal.model_version if proposal else "",
+    )
+    MatchProposal.objects.filter(description=referral.description, candidate=person).update(status="rejected")
+    audit_record(event="person.match_rejected", actor=actor, target=referral,
+                 data={"person": str(person.pk), "reason": reason})
+
+
+@transaction.atomic
+def person_merge(*, actor: User, source: Person, target: Person, reason: str) -> Any:
+    """Merge two person records found to be one individual: every description, referral and case of `source`
+    moves to `target`, which keeps the single chronology. Fully reversible by `person_unmerge`.
+    Audits `person.merged`."""
+    from casework.people.models import ChronologyEntry, PersonArea, PersonMerge
+
+    if source.pk == target.pk:
+        raise ValidationFailed("A person cannot be merged into themselves.", field="target")
+    if not reason.strip():
+        raise ValidationFailed("Give the reason for merging these records.", field="reason")
+    source = Person.objects.select_for_update().get(pk=source.pk)
+    target = Person.objects.select_for_update().get(pk=target.pk)
+    if source.merged_into_id or target.merged_into_id:
+        raise InvalidTransition("person", "merged", "merged", "One of these records has already been merged.")
+    open_cases = Case.objects.filter(person__in=[source, target], status__in=OPEN_STATUSES).count()
+    if open_cases > 1:
+        raise ValidationFailed("Both people have an open case. Close or complete one before merging.",
+                               field="source")
+    moved = {
+        "descriptions": [str(pk) for pk in source.descriptions.values_list("pk", flat=True)],
+        "referrals": [str(pk) for pk in Referral.objects.filter(person=source).values_list("pk", flat=True)],
+        "cases": [str(pk) for pk in Case.objects.filter(person=source).values_list("pk", flat=True)],
+        "chronology": list(ChronologyEntry.objects.filter(person=source).values_list("pk", flat=True)),
+        "areas": list(PersonArea.objects.filter(person=source).values_list("local_authority_id", flat=True)),
+    }
+    PersonDescription.objects.filter(person=source).update(person=target)
+    Referral.objects.filter(person=source).update(person=target)
+    Case.objects.filter(person=source).update(person=target)
+    ChronologyEntry.objects.filter(person=source).update(person=target)
+    for la in LocalAuthority.objects.filter(pk__in=moved["areas"]):
+        people_services.person_add_area(person=target, local_authority=la)
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    merge = PersonMerge.objects.create(source=source, target=target, reason=reason.strip(), moved=moved,
+                                       merged_by=actor, merged_at=timezone.now())
+    audit_record(event="person.merged", actor=actor, target=target,
+                 data={"source": str(source.pk), "merge": merge.pk, "reason": reason.strip()})
+    people_services.chronology_append(person=target, kind="identity", actor=actor,
+                                      title="Another person record merged into this one", detail=reason.strip())
+    return merge
+
+
+@transaction.atomic
+def person_unmerge(*, actor: User, merge: Any, reason: str) -> Person:
+    """Reverse a merge exactly: the rows it moved go back to the original person. Audits `person.unmerged`."""
+    from casework.people.models import ChronologyEntry, PersonMerge
+
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.unmerged_at is not None:
+        raise InvalidTransition("merge", "unmerged", "unmerged", "This merge has already been undone.")
+    if not reason.strip():
+        raise ValidationFailed("Give the reason for undoing the merge.", field="reason")
+    source, target, moved = merge.source, merge.target, merge.moved
+    PersonDescription.objects.filter(pk__in=moved["descriptions"]).update(person=source)
+    Referral.objects.filter(pk__in=moved["referrals"]).update(person=source)
+    Case.objects.filter(pk__in=moved["cases"]).update(person=source)
+    ChronologyEntry.objects.filter(pk__in=moved["chronology"]).update(person=source)
+    Person.objects.filter(pk=source.pk).update(merged_into=None)
+    merge.unmerged_at = timezone.now()
+    merge.unmerged_by = actor
+    merge.unmerge_reason = reason.strip()
+    merge.save()
+    audit_record(event="person.unmerged", actor=actor, target=source,
+                 data={"target": str(target.pk), "merge": merge.pk, "reason": reason.strip()})
+    people_services.chronology_append(person=target, kind="identity", actor=actor,
+                                      title="A merged person record was separated again", detail=reason.strip())
+    source.refresh_from_db()
+    return source

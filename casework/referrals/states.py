@@ -19,6 +19,7 @@ class CaseStatus(models.TextChoices):
     CLOSED_EXITED = "closed_exited", "Closed: exited to other services"
     CLOSED_MISTAKEN = "closed_mistaken", "Closed: mistaken, misguided or malicious"
     CLOSED_MANAGED_ELSEWHERE = "closed_managed_elsewhere", "Closed: managed elsewhere"
+    CLOSED_LINKED = "closed_linked", "Closed: joined the person's open case"
     CLOSED = "closed", "Channel case closed (monitoring)"
     MONITORING_ENDED = "monitoring_ended", "Closed: monitoring ended"
 
@@ -27,7 +28,8 @@ S = CaseStatus
 GATEWAY_OUTCOMES = frozenset({S.CLOSED_NFA, S.CLOSED_EXITED, S.POLICE_LED, S.AWAITING_PANEL})
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.SCREENING: frozenset({S.ASSESSMENT, S.CLOSED_MISTAKEN, S.CLOSED_MANAGED_ELSEWHERE}),
+    # A referral found to be about a person with an open case joins that case; its own journey closes.
+    S.SCREENING: frozenset({S.ASSESSMENT, S.CLOSED_MISTAKEN, S.CLOSED_MANAGED_ELSEWHERE, S.CLOSED_LINKED}),
     S.ASSESSMENT: GATEWAY_OUTCOMES | {S.AWAITING_COUNTERSIGN, S.CLOSED_MISTAKEN},
     # Countersigned: the pending decision takes effect. Refused: back to the officer to reassess.
     S.AWAITING_COUNTERSIGN: GATEWAY_OUTCOMES | {S.ASSESSMENT},
@@ -43,6 +45,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED_EXITED: frozenset(),
     S.CLOSED_MISTAKEN: frozenset(),
     S.CLOSED_MANAGED_ELSEWHERE: frozenset(),
+    S.CLOSED_LINKED: frozenset(),
     # The panel may resume monitoring that has ended, within the maximum period after closure (extension).
     S.MONITORING_ENDED: frozenset({S.CLOSED}),
 }

@@ -13,6 +13,7 @@ from casework.referrals.states import OPEN_STATUSES, TERMINAL_STATUSES, TRANSITI
 
 ALLOWED = {
     ("screening", "assessment"), ("screening", "closed_mistaken"), ("screening", "closed_managed_elsewhere"),
+    ("screening", "closed_linked"),
     ("assessment", "closed_nfa"), ("assessment", "closed_exited"), ("assessment", "police_led"),
     ("assessment", "awaiting_panel"), ("assessment", "awaiting_countersign"), ("assessment", "closed_mistaken"),
     ("awaiting_countersign", "closed_nfa"), ("awaiting_countersign", "closed_exited"),
@@ -36,7 +37,8 @@ def test_table_is_exactly_the_reviewed_set() -> None:
 
 def test_terminal_and_open_statuses_are_disjoint() -> None:
     assert not (TERMINAL_STATUSES & OPEN_STATUSES)
-    assert set(TERMINAL_STATUSES) == {"closed_nfa", "closed_exited", "closed_mistaken", "closed_managed_elsewhere"}
+    assert set(TERMINAL_STATUSES) == {"closed_nfa", "closed_exited", "closed_mistaken", "closed_managed_elsewhere",
+                                      "closed_linked"}
 
 
 @pytest.mark.django_db
