@@ -72,3 +72,11 @@ def _patch_flush_for_audit_triggers() -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _audit_triggers_allow_test_flush() -> None:
     _patch_flush_for_audit_triggers()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_candidate_index() -> None:
+    """Each test's database starts afresh, so the in-process candidate index must too."""
+    from casework.people.identity import index_reset
+
+    index_reset()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casework.accounts.models import LocalAuthority
 from casework.audit.services import audit_record
-from casework.people.models import ChronologyEntry, Person, PersonArea, PersonDescription
+from casework.people.models import ChronologyEntry, MatchProposal, Person, PersonArea, PersonDescription
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -57,3 +57,24 @@ def chronology_append(
         local_authority=local_authority,
         region_id=local_authority.region_id if local_authority else None,
     )
+
+
+def match_proposals_create(*, actor: User | None, description: PersonDescription) -> list[MatchProposal]:
+    """Propose existing persons who may be the one this description is about (never link them: an officer
+    decides). Each proposal keeps its probability, explanation and model version. The description joins the
+    candidate index when this transaction commits. Audits `person.candidates_proposed`."""
+    from casework.people import identity
+
+    proposals = [
+        MatchProposal.objects.create(
+            description=description, candidate_id=c.person_id, probability=c.probability,
+            explanation=c.explanation, model_version=c.model_version, proposed_at=timezone.now(),
+        )
+        for c in identity.candidates_for(description)
+    ]
+    if proposals:
+        audit_record(event="person.candidates_proposed", actor=actor, target=description.person,
+                     data={"description": str(description.pk), "candidates": len(proposals),
+                           "best": proposals[0].probability, "model_version": proposals[0].model_version})
+    transaction.on_commit(lambda: identity.index_add(description))
+    return proposals

@@ -16,6 +16,7 @@ from casework.core.dates import today
 from casework.core.errors import InvalidTransition, NotFound, StaleEdit, ValidationFailed
 from casework.core.references import new_reference
 from casework.people import services as people_services
+from casework.people.identity import description_fingerprint
 from casework.people.models import ChronologyKind, Person, PersonDescription
 from casework.referrals.models import Case, CaseStatusChange, Referral, Sector, Urgency
 from casework.referrals.states import OPEN_STATUSES, TRANSITIONS, CaseStatus
@@ -234,6 +235,7 @@ def referral_submit(
         re_referral_of=re_referral_of,
     )
     people_services.person_add_area(person=person, local_authority=local_authority)
+    people_services.match_proposals_create(actor=actor, description=description)
     if open_case is not None:
         audit_record(event="case.referral_attached", actor=actor, target=case, data={"referral": str(referral.pk)})
     # The referrer's own words stay out of the audit payload: the audit log is not a second copy of the case.
@@ -295,16 +297,6 @@ def referral_raise_from_case(
 # --- Identity: linking referrals to persons, merging and unmerging ---------------------------------------
 # Matching only ever proposes; these services are how a person decides. Descriptions are never edited: linking,
 # merging and unmerging only change which person a description (and its referral) points at.
-
-
-def description_fingerprint(description: PersonDescription, person: Person) -> str:
-    """What both sides of a pair knew when a decision was made. A rejected pair is proposed again only when this
-    changes (new description data, or new data on the person)."""
-    import hashlib
-
-    latest = person.descriptions.order_by("-created_at").values_list("pk", flat=True).first()
-    raw = f"{description.pk}|{person.pk}|{latest}|{person.given_name}|{person.family_name}|{person.date_of_birth}"
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _move_chronology(*, referral: Referral, to: Person) -> None:

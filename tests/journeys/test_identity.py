@@ -127,3 +127,46 @@ def test_merge_and_unmerge_keep_every_description_intact(referrer, officer, api_
     assert off.post(f"/merges/{merge_id}/unmerge", {"reason": "again"}).json()["code"] == "invalid_transition"
     panel_member = make_user(Role.PANEL_MEMBER, area="leeds", username="pm")
     assert api_as(panel_member).post(f"/merges/{merge_id}/unmerge", {"reason": "x"}).status_code == 404
+
+
+def test_same_person_referred_three_times_in_two_regions_under_name_variants(referrer, officer, api_as) -> None:
+    """The Southport lesson: each referral must be seen with the whole history, whatever the spelling."""
+    london_officer = make_user(Role.PREVENT_OFFICER, area="london", username="ldn.officer")
+    ref = api_as(referrer)
+    nfa = {"concern_type": "no_ideology_vulnerability", "rationale": "No distinct ideology.", "decision": "nfa",
+           "other_vulnerabilities": ["mental_health"]}
+
+    def refer(given, family, dob, la, postcode):
+        r = ref.post("/referrals", {"person": {"given_name": given, "family_name": family, "date_of_birth": dob,
+                                               "sex": "male", "postcode": postcode},
+                                    "local_authority": la, "referrer_name": "DSL", "sector": "education",
+                                    "concern": "Obsessed with mass-casualty attacks."})
+        assert r.status_code == 201, r.json()
+        return r.json()
+
+    def triage(api, receipt, expect_previous):
+        body = api.get(f"/referrals/{receipt['id']}").json()
+        if expect_previous:
+            best = body["possible_matches"][0]
+            assert best["probability"] >= 0.5, body["possible_matches"]
+            assert best["explanation"]
+            r = api.post(f"/referrals/{receipt['id']}/link", {"person_id": best["person_id"],
+                                                               "reason": "Variant spelling, same DOB"})
+            assert r.status_code == 200, r.json()
+            body = r.json()
+        assert body["previous_referral_count"] == expect_previous
+        api.post(f"/cases/{receipt['case_id']}/screen", {"deconfliction": "clear"})
+        api.post(f"/cases/{receipt['case_id']}/assess", nfa)
+        return body
+
+    with time_machine.travel(at(2025, 3, 3), tick=False):
+        first = triage(api_as(officer), refer("Mohammed", "Al-Hassan", "2009-04-12", "leeds", "LS6 2AB"), 0)
+    with time_machine.travel(at(2025, 9, 8), tick=False):
+        triage(api_as(london_officer), refer("Muhammad", "Alhassan", "2009-12-04", "newham", "E13 9PQ"), 1)
+    with time_machine.travel(at(2026, 2, 2), tick=False):
+        third = triage(api_as(officer), refer("Mohamed", "Hassan", "2009-04-12", "bradford", "BD7 1AA"), 2)
+    assert third["repeat_referral"] is True
+    assert [e["referred_on"] for e in third["earlier_referrals"]] == ["2025-03-03", "2025-09-08"]
+    person = Person.objects.get(pk=first["person_id"])
+    assert person.referrals.count() == 3
+    assert Person.objects.filter(merged_into__isnull=True, referrals__isnull=False).distinct().count() == 1
