@@ -41,6 +41,11 @@ DEFAULT_FROM_EMAIL: str = os.environ.get("DEFAULT_FROM_EMAIL", "casework-no-repl
 SECURE_COOKIES: bool = _bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT: bool = _bool("SECURE_SSL_REDIRECT", False)
 OTP_REQUIRED: bool = _bool("OTP_REQUIRED", True)
+LOGIN_LOCKOUT_ATTEMPTS: int = _int("LOGIN_LOCKOUT_ATTEMPTS", 5)
+LOGIN_LOCKOUT_IP_ATTEMPTS: int = _int("LOGIN_LOCKOUT_IP_ATTEMPTS", 20)
+LOGIN_LOCKOUT_MINUTES: int = _int("LOGIN_LOCKOUT_MINUTES", 15)
+ACCESS_GRANT_MINUTES: int = _int("ACCESS_GRANT_MINUTES", 60)
+BEHIND_TLS_PROXY: bool = _bool("BEHIND_TLS_PROXY", False)
 # Wales: a referral also reaches the local authority automatically (domain.md §1). Comma-separated region codes.
 REFERRAL_COPY_TO_LA_REGIONS: list[str] = [
     r for r in os.environ.get("REFERRAL_COPY_TO_LA_REGIONS", "wales").split(",") if r

@@ -7,6 +7,6 @@ from casework.core.views import home
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("casework.accounts.urls")),
     path("", home, name="home"),
 ]

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from casework.accounts import audit_events  # noqa: F401
+        from casework.accounts import audit_events, signals  # noqa: F401
+

@@ -106,3 +106,36 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AccessGrant(BaseModel):
+    """Break-glass: time-limited access to one record outside the user's normal scope, given only after they
+    recorded why. An assurance lead opens an individual case or person; a Prevent officer triaging a person sees
+    that person's history in other regions. Grants give *view* only, never the right to act; the policies'
+    `visible_to` honour a grant while `expires_at` is in the future. Creating one writes a flagged audit event.
+
+    `target_type` is "case" or "person"; `target_id` the record's id (not a foreign key: cases and persons live
+    in higher layers than accounts)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants")
+    target_type = models.CharField(max_length=20, choices=[("case", "Case"), ("person", "Person")])
+    target_id = models.UUIDField(db_index=True)
+    reason = models.TextField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "target_type", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.target_type}:{self.target_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class SignInAttempt(models.Model):
+    """One attempt to sign in (password or second factor), kept to lock out guessing: too many failures for a
+    username or from an IP address within the window refuse further attempts. Never stores the password."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    attempted_at = models.DateTimeField(db_index=True)
+    succeeded = models.BooleanField(default=False)
+    stage = models.CharField(max_length=10, default="password", choices=[("password", "Password"), ("otp", "OTP")])

@@ -69,6 +69,9 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # A missing, wrong or revoked token is a failed sign-in: audited (never the token itself).
+    audit_record(event="auth.sign_in_failed", actor=None, data={"via": "api_token", "path": request.path,
+                                                                "token_sent": "HTTP_AUTHORIZATION" in request.META})
     return api.create_response(
         request,
         {"code": "unauthenticated", "message": "Send a valid API token: Authorization: Bearer <token>."},

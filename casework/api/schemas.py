@@ -315,6 +315,7 @@ class PersonOut(Schema):
     date_of_birth: dt.date | None
     referral_count: int
     chronology: list[ChronologyOut]
+    history_outside_scope: int = Field(0, description="Entries in other areas: ask for access (with a reason).")
 
 
 class HandoverOut(Schema):

@@ -19,9 +19,10 @@ from casework.core.errors import NotFound
 from casework.panels import services as panel_services
 from casework.panels.models import Meeting
 from casework.panels.policies import MeetingPolicy, PanelPolicy
-from casework.people.selectors import person_chronology, person_get_for_user
+from casework.people.selectors import person_chronology, person_get_for_user, person_history_outside_scope
 from casework.referrals import services as referral_services
 from casework.referrals.models import Case
+from casework.referrals.policies import CaseAction, CasePolicy, authorize_case
 from casework.referrals.selectors import case_get_for_user, case_list
 from casework.referrals.states import TRANSITIONS, CaseStatus
 from casework.reviews import services as review_services
@@ -136,7 +137,12 @@ def case_list_view(request: HttpRequest, status: str | None = None, limit: int =
 
 @api.get("/cases/{case_id}", response={200: s.CaseDetailOut, **ERRORS}, operation_id="case_get", tags=["cases"])
 def case_get(request: HttpRequest, case_id: UUID) -> Any:
-    return _case_out(case_get_for_user(user=_user(request), case_id=case_id), detail=True)
+    case = case_get_for_user(user=_user(request), case_id=case_id)
+    out = _case_out(case, detail=True)
+    if not CasePolicy.can(_user(request), CaseAction.VIEW_DETAIL, case):
+        # The minimum (reference, status, dates) for an intervention provider: no history, no reviews.
+        out.update(status_history=[], reviews=[], next_review_due_on=None)
+    return out
 
 
 @api.post("/cases/{case_id}/screen", response={200: s.CaseOut, **ERRORS}, operation_id="case_screen", tags=["cases"])
@@ -417,6 +423,7 @@ def progress_note_add(request: HttpRequest, case_id: UUID, payload: s.NoteIn) ->
 )
 def review_list(request: HttpRequest, case_id: UUID) -> Any:
     case = _case(request, case_id)
+    authorize_case(_user(request), CaseAction.VIEW_DETAIL, case)
     return [_review_out(r) for r in case.reviews.select_related("policy_version").order_by("due_on", "created_at")]
 
 
@@ -459,7 +466,8 @@ def person_get(request: HttpRequest, person_id: UUID) -> Any:
         "family_name": person.family_name,
         "date_of_birth": person.date_of_birth,
         "referral_count": person.referrals.count(),
-        "chronology": list(person_chronology(person=person)),
+        "chronology": list(person_chronology(person=person, user=_user(request))),
+        "history_outside_scope": person_history_outside_scope(person=person, user=_user(request)),
     }
 
 

@@ -21,11 +21,19 @@ def person_get_for_user(*, user: User, person_id: Any) -> Person:
     return person
 
 
-def person_chronology(*, person: Person) -> QuerySet[ChronologyEntry]:
-    """The one chronology of a person across all their cases and regions, oldest first. The caller has
-    already passed the person through `person_get_for_user` (which audits the read)."""
-    return (
-        ChronologyEntry.objects.filter(person=person)
-        .select_related("actor", "local_authority")
-        .order_by("occurred_at", "id")
-    )
+def person_chronology(*, person: Person, user: User) -> QuerySet[ChronologyEntry]:
+    """The one chronology of a person, oldest first: every region's entries for a user holding a break-glass grant
+    for the person (reason recorded, flagged), otherwise those of the user's own area. The caller has already
+    passed the person through `person_get_for_user` (which audits the read)."""
+    entries = ChronologyEntry.objects.filter(person=person)
+    if not PersonPolicy.sees_whole_history(user, person):
+        entries = entries.filter(PersonPolicy.chronology_scope(user))
+    return entries.select_related("actor", "local_authority").order_by("occurred_at", "id")
+
+
+def person_history_outside_scope(*, person: Person, user: User) -> int:
+    """How many chronology entries about the person lie outside the user's area (0 with a grant): the officer
+    triaging a repeat referral must know there is history elsewhere, so they can ask to see it."""
+    if PersonPolicy.sees_whole_history(user, person):
+        return 0
+    return ChronologyEntry.objects.filter(person=person).exclude(PersonPolicy.chronology_scope(user)).count()

@@ -13,3 +13,4 @@ register(
     "A re-referral was raised from an earlier case (assurance review or receiving service).",
     flagged=True,
 )
+register("case.break_glass_accessed", "An assurance lead opened an individual case, giving a reason.", flagged=True)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from casework.accounts.models import Role
+from casework.accounts.selectors import active_grant_target_ids
 from casework.core.dates import today
 from casework.referrals.models import Case, Referral
 from casework.referrals.states import CHANNEL_OPEN_STATUSES
@@ -40,6 +41,8 @@ class CaseAction(models.TextChoices):
     COMPLETE_ASSURANCE_REVIEW = "complete_assurance_review"
     EXTEND_MONITORING = "extend_monitoring"
     VIEW_AUDIT = "view_audit"
+    # The case's history and reviews, beyond the minimum (reference, status) that an intervention provider needs.
+    VIEW_DETAIL = "view_detail"
 
 
 POLICE_ACTIONS = frozenset(
@@ -66,6 +69,22 @@ def _panel_member_window_start() -> dt.date:
 class CasePolicy:
     @staticmethod
     def visible_to(user: User) -> QuerySet[Case]:
+        """The cases this user may see: their scope, plus any record they opened break-glass (view only) while the
+        grant lasts. A person grant opens that person's cases (the whole history, any region)."""
+        scoped = CasePolicy.in_scope(user)
+        if not (user.is_authenticated and user.is_active):
+            return scoped
+        case_grants = active_grant_target_ids(user=user, target_type="case")
+        person_grants = active_grant_target_ids(user=user, target_type="person")
+        if not (case_grants.exists() or person_grants.exists()):
+            return scoped
+        return Case.objects.filter(
+            Q(pk__in=scoped.values("pk")) | Q(pk__in=case_grants) | Q(person_id__in=person_grants)
+        )
+
+    @staticmethod
+    def in_scope(user: User) -> QuerySet[Case]:
+        """The cases of the user's own scope, where their role may act (deny by default)."""
         cases = Case.objects.all()
         if not (user.is_authenticated and user.is_active):
             return cases.none()
@@ -103,11 +122,15 @@ class CasePolicy:
             return False
         if action not in CaseAction.values:
             return False
-        if not CasePolicy.visible_to(user).filter(pk=case.pk).exists():
-            return False
-        role = user.role
         if action == CaseAction.VIEW:
-            return True
+            return CasePolicy.visible_to(user).filter(pk=case.pk).exists()
+        if not CasePolicy.in_scope(user).filter(pk=case.pk).exists():
+            # Seen through a break-glass grant at most: a grant never gives the right to act or to see more.
+            return action == CaseAction.VIEW_DETAIL and CasePolicy.visible_to(user).filter(pk=case.pk).exists()
+        role = user.role
+        if action == CaseAction.VIEW_DETAIL:
+            # Providers see the minimum of the cases assigned to them (domain.md): not the history or reviews.
+            return role != Role.INTERVENTION_PROVIDER
         if role in (Role.PREVENT_OFFICER, Role.PREVENT_SUPERVISOR):
             if action in POLICE_ACTIONS:
                 return True

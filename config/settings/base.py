@@ -32,12 +32,15 @@ else:
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "casework.accounts.admin_apps.CaseworkAdminConfig",  # Django's admin, system administrators only, 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ninja",  # serves the API docs' assets from our own static files (the CSP allows no CDN)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -58,12 +61,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "casework.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "casework.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casework.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -82,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "casework.reviews.context_processors.navigation",
             ],
         },
     },
@@ -144,6 +151,20 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; the cookie is SameSite=Lax
+CSRF_COOKIE_SAMESITE = "Lax"
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (production): see .env.example.
+if env.BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sign-in: lock-out after repeated failures (per username, and a higher bar per address) within the window.
+CASEWORK_LOGIN_LOCKOUT_ATTEMPTS = env.LOGIN_LOCKOUT_ATTEMPTS
+CASEWORK_LOGIN_LOCKOUT_IP_ATTEMPTS = env.LOGIN_LOCKOUT_IP_ATTEMPTS
+CASEWORK_LOGIN_LOCKOUT_MINUTES = env.LOGIN_LOCKOUT_MINUTES
+# Break-glass grants (a reason recorded) last this long.
+CASEWORK_ACCESS_GRANT_MINUTES = env.ACCESS_GRANT_MINUTES
+OTP_TOTP_ISSUER = "Casework"
 
 CASEWORK_REFERRAL_COPY_TO_LA_REGIONS = env.REFERRAL_COPY_TO_LA_REGIONS
 CASEWORK_OTP_REQUIRED = env.OTP_REQUIRED

@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("AUDIT_HMAC_KEY", "test-only-audit-key")
+# Tests of pages sign in with client.force_login; the sign-in tests switch the second factor back on
+# (settings.CASEWORK_OTP_REQUIRED = True) and go through the real password and TOTP pages.
+os.environ.setdefault("OTP_REQUIRED", "false")
 
 from config.settings.base import *  # noqa: F403
 
