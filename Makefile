@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DJANGO_DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check format worker demo benchmarks install migrate clean
+.PHONY: help run test check format worker demo benchmarks install assets migrate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,7 +17,32 @@ $(INSTALLED): requirements/lock.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
 	touch $(INSTALLED)
 
-install: $(INSTALLED) ## Create .venv and install the locked dependencies
+install: $(INSTALLED) assets ## Create .venv and install the locked dependencies (Python and front-end)
+
+# Front-end assets: GOV.UK Frontend and MOJ Frontend from package-lock.json (npm ci), copied into the static
+# folder that Django's staticfiles serves. Node is needed only here, never at run time. The precompiled CSS
+# refers to /assets/...: rewritten to a path relative to the CSS file so it works under any STATIC_URL.
+NODE_INSTALLED := node_modules/.installed
+VENDOR := casework/static/vendor
+ASSETS_BUILT := $(VENDOR)/.built
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_INSTALLED)
+
+$(ASSETS_BUILT): $(NODE_INSTALLED)
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk $(VENDOR)/moj
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
+	cp -R node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/assets
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css \
+	   node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(VENDOR)/moj/
+	cp -R node_modules/@ministryofjustice/frontend/moj/assets $(VENDOR)/moj/assets
+	sed -i.bak 's#url(/assets/#url(assets/#g' $(VENDOR)/govuk/govuk-frontend.min.css $(VENDOR)/moj/moj-frontend.min.css
+	rm -f $(VENDOR)/govuk/*.bak $(VENDOR)/moj/*.bak
+	touch $(ASSETS_BUILT)
+
+assets: $(ASSETS_BUILT) ## Install the front-end packages from the lock (npm ci; axe-core for tests) and copy them into static/
 
 migrate: install ## Apply database migrations (SQLite by default; DATABASE_URL switches)
 	$(DJANGO_DEV) $(PY) manage.py migrate --noinput
@@ -49,4 +74,4 @@ benchmarks: install ## Run the benchmarks (never part of make test); figures go 
 	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean: ## Remove the virtual environment and the SQLite database
-	rm -rf $(VENV) db.sqlite3
+	rm -rf $(VENV) db.sqlite3 node_modules $(VENDOR)
