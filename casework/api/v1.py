@@ -42,6 +42,10 @@ def _case(request: HttpRequest, case_id: UUID) -> Case:
     return case_get_for_user(user=_user(request), case_id=case_id, audit=False)
 
 
+def _visible_cases(request: HttpRequest) -> Any:
+    return CasePolicy.visible_to(_user(request)).values("pk")
+
+
 def _review_out(r: Review) -> dict[str, Any]:
     return {
         "id": r.pk,
@@ -351,7 +355,8 @@ def intervention_add(request: HttpRequest, case_id: UUID, payload: s.Interventio
     tags=["support"],
 )
 def intervention_set_status(request: HttpRequest, intervention_id: UUID, payload: s.InterventionStatusIn) -> Any:
-    item = Intervention.objects.filter(pk=intervention_id).first()
+    # Only through a case the user may see: an intervention on another area's case is as missing as no intervention.
+    item = Intervention.objects.filter(pk=intervention_id, case__in=_visible_cases(request)).first()
     if item is None:
         raise NotFound("No intervention with that id.")
     _case(request, item.case_id)
@@ -389,7 +394,7 @@ def support_action_add(request: HttpRequest, case_id: UUID, payload: s.ActionIn)
     tags=["support"],
 )
 def support_action_complete(request: HttpRequest, action_id: UUID) -> Any:
-    action = SupportAction.objects.filter(pk=action_id).first()
+    action = SupportAction.objects.filter(pk=action_id, case__in=_visible_cases(request)).first()
     if action is None:
         raise NotFound("No action with that id.")
     _case(request, action.case_id)
@@ -434,7 +439,7 @@ def review_list(request: HttpRequest, case_id: UUID) -> Any:
     tags=["reviews"],
 )
 def review_complete(request: HttpRequest, review_id: UUID, payload: s.ReviewCompleteIn) -> Any:
-    review = Review.objects.filter(pk=review_id).first()
+    review = Review.objects.filter(pk=review_id, case__in=_visible_cases(request)).first()
     if review is None:
         raise NotFound("No review with that id.")
     _case(request, review.case_id)
