@@ -27,13 +27,13 @@ import json
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from casework.accounts.models import LocalAuthority, Region, Role, User
 from casework.assessments.models import (
@@ -522,10 +522,6 @@ class ServicesBackend:
 
 # --- Backend 2: the same rows, bulk-inserted ---------------------------------------------------------------
 
-TIMESTAMPED: list[type[models.Model]] = [
-    Person, PersonDescription, Case, Referral, Screening, Assessment, Handover, Meeting, VafAssessment,
-    PanelDecision, Consent, Review,
-]
 INSERT_ORDER: list[type[models.Model]] = [
     Person, PersonDescription, PersonArea, Case, CaseStatusChange, Referral, Screening, Assessment, Handover,
     Meeting, AgendaItem, VafAssessment, VafFactor, PanelDecision, Consent, Review, ChronologyEntry,
@@ -533,20 +529,31 @@ INSERT_ORDER: list[type[models.Model]] = [
 _REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-@contextlib.contextmanager
-def historical_timestamps() -> Iterator[None]:
-    """Let bulk_create keep the historical created_at/updated_at we set (auto_now would stamp today)."""
-    fields = []
-    for model in TIMESTAMPED:
-        for name in ("created_at", "updated_at"):
-            f = model._meta.get_field(name)
-            fields.append((f, f.auto_now, f.auto_now_add))  # type: ignore[union-attr]
-            f.auto_now = f.auto_now_add = False  # type: ignore[union-attr]
-    try:
-        yield
-    finally:
-        for f, now, now_add in fields:
-            f.auto_now, f.auto_now_add = now, now_add  # type: ignore[union-attr]
+def fast_insert(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    """bulk_create without the ORM's per-batch SQL building: one INSERT, executemany, values converted by each
+    field's own get_db_prep_save (so UUIDs, JSON and aware datetimes are stored exactly as the ORM stores them).
+    The values we set are used as they are: no auto_now stamping (the history keeps its own timestamps)."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields
+              if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))]
+    conn = connections[DEFAULT_DB_ALIAS]  # the real connection, not the thread-local proxy, in this hot loop
+    table = conn.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(str(f.column)) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - model metadata
+    plain = (models.CharField, models.TextField, models.BooleanField, models.IntegerField)
+
+    def converter(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+        if isinstance(f, plain) and not f.is_relation:
+            return None
+        return lambda v: f.get_db_prep_save(v, conn)
+
+    prep = [(f.attname, converter(f)) for f in fields]
+    params = [tuple(getattr(row, attname) if fn is None else fn(getattr(row, attname)) for attname, fn in prep)
+              for row in rows]
+    with conn.cursor() as cursor:
+        for i in range(0, len(params), 5000):
+            cursor.executemany(sql, params[i:i + 5000])
 
 
 class BulkBackend:
@@ -1032,16 +1039,22 @@ class BulkBackend:
             result.new = self._open_case_review(at, j, actor)
         return result
 
+    def forget(self, j: Journey) -> None:
+        """A finished journey's rows are final once buffered: drop the per-case working state."""
+        if j.case is not None:
+            self.assessments.pop(j.case.pk, None)
+            self.reviews.pop(j.case.pk, None)
+
     # writing --------------------------------------------------------------------------------------------
 
     def flush(self, *, until: dt.datetime | None = None) -> None:
         """Insert the buffered rows, and the audit events that happened before `until` (all when None): later
         journeys only add events at or after their own start, so the chain stays in time order."""
-        with transaction.atomic(), historical_timestamps():
+        with transaction.atomic():
             for model in INSERT_ORDER:
                 batch = self.rows.pop(model, [])
                 if batch:
-                    model._default_manager.bulk_create(batch, batch_size=2000)
+                    fast_insert(model, batch)
             self._flush_audit(until)
             for pk, first in self.policy_first_used.items():
                 PolicyVersion.objects.filter(pk=pk, locked_at__isnull=True).update(locked_at=first)
@@ -1062,11 +1075,7 @@ class BulkBackend:
             event.hash = compute_hash(event)
             prev = event.hash
             batch.append(event)
-            if len(batch) >= 5000:
-                AuditEvent.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            AuditEvent.objects.bulk_create(batch)
+        fast_insert(AuditEvent, batch)
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
 
@@ -1148,8 +1157,10 @@ class HistoryGenerator:
             if not journey_is_open(j) and j.case is not None and j.last_at is not None:
                 person = spec.person or j.case.person
                 self.population.eligible.append((j.last_at, person, spec.description, spec.local_authority))
-            if isinstance(self.backend, BulkBackend) and count % 500 == 0:
-                self.backend.flush(until=at)
+            if isinstance(self.backend, BulkBackend):
+                self.backend.forget(j)
+                if count % 1000 == 0:
+                    self.backend.flush(until=at)
         if isinstance(self.backend, BulkBackend):
             self.backend.flush()
         return count

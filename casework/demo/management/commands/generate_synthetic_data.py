@@ -73,10 +73,12 @@ class Command(BaseCommand):
         generator = HistoryGenerator(seed=seed, years=years, per_year=per_year, end=end,
                                      backend_name="services" if options["via_services"] else "bulk")
         times = generator.times()
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # DEBUG off: the debug cursor would format and keep every one of millions of statements.
+        with override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             count = generator.run(tqdm(times, unit="referral", disable=options["verbosity"] == 0,
                                        desc=f"{generator.start:%Y-%m-%d}..{generator.end:%Y-%m-%d}"))
-        self.stdout.write(
-            f"Generated {count} referrals from {generator.start:%d %B %Y} to {generator.end:%d %B %Y} "
-            f"(seed {seed}) in {time.monotonic() - started:.1f} s."
-        )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"Generated {count} referrals from {generator.start:%d %B %Y} to {generator.end:%d %B %Y} "
+                f"(seed {seed}) in {time.monotonic() - started:.1f} s."
+            )
