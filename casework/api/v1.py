@@ -77,7 +77,7 @@ def _case_out(case: Case, *, detail: bool = False) -> dict[str, Any]:
         "closure_reason": case.closure_reason,
         "closure_cycle": case.closure_cycle,
         "reopened_count": case.reopened_count,
-        "referral_count": case.referrals.count(),
+        "referral_count": getattr(case, "referral_total", None) or case.referrals.count(),
         "allowed_transitions": sorted(TRANSITIONS[case.status]),
     }
     if detail:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from casework.audit.services import audit_record
 from casework.core.errors import NotFound
@@ -26,7 +27,11 @@ def case_get_for_user(*, user: User, case_id: Any, audit: bool = True) -> Case:
 
 def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     filters = filters or {}
-    cases = CasePolicy.visible_to(user).select_related("person", "local_authority", "region")
+    # The referral count is a subquery so a list costs a constant number of queries, however long.
+    referral_total = (Referral.objects.filter(case=OuterRef("pk")).order_by().values("case")
+                      .annotate(n=Count("pk")).values("n"))
+    cases = CasePolicy.visible_to(user).select_related("person", "local_authority", "region").annotate(
+        referral_total=Coalesce(Subquery(referral_total), 0))
     if filters.get("status"):
         cases = cases.filter(
             status__in=filters["status"] if isinstance(filters["status"], list) else [filters["status"]]

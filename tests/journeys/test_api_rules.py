@@ -190,3 +190,23 @@ def test_openapi_operation_ids_are_the_service_names(client) -> None:
                  "consent_record", "consent_withdraw", "case_close", "review_complete", "review_extend",
                  "meeting_schedule", "meeting_add_case", "vaf_record", "intervention_add"):
         assert name in ids
+
+
+def test_case_list_costs_the_same_queries_for_two_or_twenty_cases(referrer, officer, api_as) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ref, off = api_as(referrer), api_as(officer)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert off.get("/cases").status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        ref.post("/referrals", referral(given=f"Person{i}", family="Example"))
+    few = count_queries()
+    for i in range(2, 20):
+        ref.post("/referrals", referral(given=f"Person{i}", family="Example"))
+    assert len(off.get("/cases").json()) == 20
+    assert count_queries() == few
