@@ -308,7 +308,10 @@ class CaseVafView(CaseFormView):
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         form = VafForm(**self.get_form_kwargs())
-        set_choices(form, "meeting", _case_meetings(_user(self.request), self.case))
+        choices = _case_meetings(_user(self.request), self.case)
+        set_choices(form, "meeting", choices)
+        if not form.is_bound and len(choices) > 1:
+            form.initial.setdefault("meeting", choices[1][0])  # the latest meeting with this case on its agenda
         return form
 
     def perform(self, form: forms.Form) -> Any:
@@ -333,7 +336,10 @@ class CaseDecideView(CaseFormView):
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         form = PanelDecideForm(**self.get_form_kwargs())
-        set_choices(form, "meeting", _case_meetings(_user(self.request), self.case))
+        choices = _case_meetings(_user(self.request), self.case)
+        set_choices(form, "meeting", choices)
+        if not form.is_bound and len(choices) > 1:
+            form.initial.setdefault("meeting", choices[1][0])  # the latest meeting with this case on its agenda
         return form
 
     def perform(self, form: forms.Form) -> Any:
