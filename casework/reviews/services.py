@@ -8,9 +8,12 @@ never more than N days (policy) after the last one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from casework.accounts.models import Role, User
@@ -435,8 +438,12 @@ ESCALATE_TO = {Role.PREVENT_OFFICER: Role.PREVENT_SUPERVISOR, Role.CHANNEL_CHAIR
 
 
 def _sweep_review_statuses(on: dt.date, counts: dict[str, int]) -> None:
-    candidates = Review.objects.filter(status__in=[ReviewStatus.SCHEDULED, ReviewStatus.DUE]).filter(
-        due_on__lte=on + dt.timedelta(days=60)
+    # Only reviews that may change state today: scheduled ones inside the widest window any policy allows, and
+    # due ones past their date. Each is re-checked exactly under its row lock below.
+    widest = PolicyVersion.objects.aggregate(w=Max("review_window_days"))["w"] or 0
+    candidates = Review.objects.filter(
+        Q(status=ReviewStatus.SCHEDULED, due_on__lte=on + dt.timedelta(days=widest))
+        | Q(status=ReviewStatus.DUE, due_on__lt=on)
     ).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
@@ -459,9 +466,24 @@ def _count(task: Task | None, counts: dict[str, int], key: str = "tasks_created"
         counts[key] += 1
 
 
+class _KnownTasks:
+    """The (kind, subject) pairs that already have a task, read once per sweep for the subjects in hand, so a
+    steady-state sweep does not ask once per review. task_ensure still checks (and the unique constraint still
+    guards) whatever is created meanwhile by a concurrent sweep."""
+
+    def __init__(self, tasks: QuerySet[Task]) -> None:
+        self.known = set(tasks.values_list("kind", "subject_key"))
+
+    def ensure(self, **kwargs: Any) -> Task | None:
+        if (kwargs["kind"], kwargs["subject_key"]) in self.known:
+            return None
+        return task_ensure(**kwargs)
+
+
 def _sweep_review_tasks(on: dt.date, counts: dict[str, int]) -> None:
-    pending = Review.objects.filter(status__in=[ReviewStatus.DUE, ReviewStatus.OVERDUE]).select_related(
-        "case", "policy_version")
+    active = [ReviewStatus.DUE, ReviewStatus.OVERDUE]
+    pending = Review.objects.filter(status__in=active).select_related("case", "policy_version")
+    task_ensure = _KnownTasks(Task.objects.filter(review__status__in=active)).ensure
     for review in pending:
         label = review.get_kind_display()
         owner = REVIEW_OWNER[ReviewKind(review.kind)]
@@ -481,10 +503,26 @@ def _sweep_review_tasks(on: dt.date, counts: dict[str, int]) -> None:
                                title=f"Escalated: {label.lower()} overdue more than {grace} days"), counts, "escalated")
 
 
+def _policies(on: dt.date) -> Callable[[Case], PolicyVersion]:
+    """policy_in_force for each case's area on `on`, asked once per area in a sweep."""
+    cache: dict[int, PolicyVersion] = {}
+
+    def policy_for(case: Case) -> PolicyVersion:
+        if case.local_authority_id not in cache:
+            cache[case.local_authority_id] = policy_in_force(local_authority=case.local_authority, on=on)
+        return cache[case.local_authority_id]
+
+    return policy_for
+
+
 def _sweep_countersignatures(on: dt.date, counts: dict[str, int]) -> None:
     waiting = Case.objects.filter(status=CaseStatus.AWAITING_COUNTERSIGN).select_related("local_authority")
+    task_ensure = _KnownTasks(Task.objects.filter(
+        kind__in=[TaskKind.COUNTERSIGN_PENDING, TaskKind.COUNTERSIGN_ESCALATED],
+        case__status=CaseStatus.AWAITING_COUNTERSIGN)).ensure
+    policy_for = _policies(on)
     for case in waiting:
-        policy = policy_in_force(local_authority=case.local_authority, on=on)
+        policy = policy_for(case)
         since = timezone.localdate(case.status_changed_at)
         key = f"countersign:{case.pk}:{case.version}"
         _count(task_ensure(kind=TaskKind.COUNTERSIGN_PENDING, subject_key=key, case=case, due_on=since,
@@ -501,10 +539,15 @@ def _sweep_response_times(on: dt.date, counts: dict[str, int]) -> None:
     """Gateway decisions past their working-day target, and cases waiting for a panel past theirs."""
     from casework.core.dates import add_working_days
 
+    waiting = [CaseStatus.SCREENING, CaseStatus.ASSESSMENT, CaseStatus.AWAITING_PANEL]
+    task_ensure = _KnownTasks(Task.objects.filter(
+        kind__in=[TaskKind.GATEWAY_TARGET_BREACHED, TaskKind.GATEWAY_ESCALATED, TaskKind.PANEL_TARGET_BREACHED],
+        case__status__in=waiting)).ensure
+    policy_for = _policies(on)
     for case in Case.objects.filter(status__in=[CaseStatus.SCREENING, CaseStatus.ASSESSMENT]).select_related(
         "local_authority"
     ):
-        policy = policy_in_force(local_authority=case.local_authority, on=on)
+        policy = policy_for(case)
         received = timezone.localdate(case.opened_at)
         target = add_working_days(received, policy.gateway_target_working_days)
         if on <= target:
@@ -519,7 +562,7 @@ def _sweep_response_times(on: dt.date, counts: dict[str, int]) -> None:
                                owner_role=Role.PREVENT_SUPERVISOR, escalation=True,
                                title="Escalated: gateway decision well past its target"), counts, "escalated")
     for case in Case.objects.filter(status=CaseStatus.AWAITING_PANEL).select_related("local_authority"):
-        policy = policy_in_force(local_authority=case.local_authority, on=on)
+        policy = policy_for(case)
         since = timezone.localdate(case.status_changed_at)
         target = since + dt.timedelta(days=policy.panel_target_days)
         if on > target:
