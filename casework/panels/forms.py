@@ -163,6 +163,17 @@ class ConsentForm(GovukForm):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea, max_length=3000)
 
 
+class ConsentWithdrawForm(GovukForm):
+    next_step = forms.ChoiceField(
+        label="What happens next?",
+        widget=forms.RadioSelect,
+        choices=[("closed", "Close the Channel case"), ("police_led", "Police-led partnership")],
+        error_messages={"required": "Select what happens after the withdrawal"},
+    )
+    withdrawn_on = GovukDateField(label="Date consent was withdrawn", required=False, help_text="Leave blank for today")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea, max_length=3000)
+
+
 class CloseForm(GovukForm):
     reason = forms.ChoiceField(
         label="Reason for closing",

@@ -16,5 +16,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/vaf/", views.CaseVafView.as_view(), name="case-vaf"),
     path("cases/<uuid:case_id>/panel-decision/", views.CaseDecideView.as_view(), name="case-decide"),
     path("cases/<uuid:case_id>/consent/", views.CaseConsentView.as_view(), name="case-consent"),
+    path(
+        "cases/<uuid:case_id>/consent/withdraw/", views.CaseConsentWithdrawView.as_view(), name="case-consent-withdraw"
+    ),
     path("cases/<uuid:case_id>/close/", views.CaseCloseView.as_view(), name="case-close"),
 ]

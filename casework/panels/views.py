@@ -25,6 +25,7 @@ from casework.panels.forms import (
     AttendanceForm,
     CloseForm,
     ConsentForm,
+    ConsentWithdrawForm,
     InviteForm,
     MeetingScheduleForm,
     MinutesForm,
@@ -394,5 +395,28 @@ class CaseCloseView(CaseFormView):
             case=self.case,
             reason=form.cleaned_data["reason"],
             rationale=form.cleaned_data["rationale"],
+            expected_version=self.case.version,
+        )
+
+
+class CaseConsentWithdrawView(CaseFormView):
+    """Channel support is voluntary: a withdrawal ends it (the case closes or becomes a police-led partnership)."""
+
+    form_class = ConsentWithdrawForm
+    action_url_name = "panels:case-consent-withdraw"
+    heading = "Record that consent was withdrawn"
+    submit_label = "Record withdrawal"
+    success_message = "Consent withdrawal recorded"
+    case_tab = "panel"
+    warning = True
+
+    def perform(self, form: forms.Form) -> Any:
+        d = form.cleaned_data
+        return services.consent_withdraw(
+            actor=_user(self.request),
+            case=self.case,
+            withdrawn_on=d["withdrawn_on"],
+            notes=d["notes"],
+            next_step=d["next_step"],
             expected_version=self.case.version,
         )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery, Value, When
@@ -17,12 +20,16 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from casework.accounts.models import LocalAuthority
-from casework.core.errors import DomainError
+from casework.accounts.models import LocalAuthority, User
+from casework.core.errors import DomainError, PermissionDenied
+from casework.people.models import MatchProposal
+from casework.people.policies import PersonPolicy
 from casework.referrals import services
 from casework.referrals.forms import SORTS, ConcernStepForm, PersonStepForm, ReferrerStepForm, TriageFilterForm
 from casework.referrals.models import Case, Referral
-from casework.referrals.selectors import case_list
+from casework.referrals.policies import CaseAction, CasePolicy
+from casework.referrals.selectors import case_list, referral_get_for_user
+from casework.referrals.states import CaseStatus
 from casework.referrals.web import CasePageView, acting_user
 
 DRAFT = "referral_draft"
@@ -255,6 +262,86 @@ class CaseDetailView(CasePageView):
 
     def tab_context(self, case: Case) -> dict[str, Any]:
         return {
+            "possible_matches": possible_matches(acting_user(self.request), case),
             "referrals": case.referrals.select_related("description").order_by("received_at"),
             "history": case.status_history.select_related("actor").order_by("-changed_at", "-id"),
         }
+
+
+def possible_matches(user: User, case: Case) -> list[dict[str, Any]]:
+    """People the matcher proposes for this case's referrals, while the officer may still decide (before the
+    gateway decision). Outside the officer's scope a candidate is shown without identifying details."""
+    if case.status not in (CaseStatus.SCREENING, CaseStatus.ASSESSMENT) or not CasePolicy.can(
+        user, CaseAction.SCREEN, case
+    ):
+        return []
+    visible = set(PersonPolicy.visible_to(user).values_list("pk", flat=True))
+    rows = []
+    proposals = MatchProposal.objects.filter(description__referral__case=case, status="proposed").select_related(
+        "candidate", "description__referral"
+    )
+    for p in proposals:
+        if p.candidate_id == case.person_id:
+            continue
+        in_scope = p.candidate_id in visible
+        rows.append(
+            {
+                "referral": p.description.referral,
+                "person_id": p.candidate_id,
+                "probability": round(100 * p.probability),
+                "explanation": p.explanation,
+                "in_scope": in_scope,
+                "name": p.candidate.full_name if in_scope else "",
+                "date_of_birth": p.candidate.date_of_birth if in_scope else None,
+            }
+        )
+    return rows
+
+
+class MatchDecisionView(LoginRequiredMixin, View):
+    """An officer decides whether a proposed person is the one referred: matching proposes, a person decides."""
+
+    same_person = True
+
+    def post(self, request: HttpRequest, referral_id: Any) -> HttpResponse:
+        user = acting_user(request)
+        try:
+            referral = referral_get_for_user(user=user, referral_id=referral_id)
+        except DomainError as exc:
+            raise Http404(exc.message) from exc
+        try:
+            person_id = uuid.UUID(request.POST.get("person_id", ""))
+        except ValueError:
+            raise Http404("No such proposed person for this referral.") from None
+        proposal = MatchProposal.objects.filter(description=referral.description, candidate_id=person_id).first()
+        if proposal is None:
+            raise Http404("No such proposed person for this referral.")
+        reason = request.POST.get("reason", "").strip()
+        back = reverse("referrals:case-detail", args=[referral.case_id])
+        try:
+            if self.same_person:
+                linked = services.referral_link_person(
+                    actor=user, referral=referral, person=proposal.candidate, reason=reason
+                )
+            else:
+                services.referral_reject_match(actor=user, referral=referral, person=proposal.candidate, reason=reason)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(back)
+        if self.same_person:
+            messages.success(request, "Linked: the referral is now about the existing person")
+            if CasePolicy.visible_to(user).filter(pk=linked.case_id).exists():
+                return HttpResponseRedirect(reverse("referrals:case-detail", args=[linked.case_id]))
+            return HttpResponseRedirect(reverse("home"))
+        messages.success(request, "Recorded: not the same person")
+        return HttpResponseRedirect(back)
+
+
+class ReferralLinkView(MatchDecisionView):
+    same_person = True
+
+
+class ReferralRejectMatchView(MatchDecisionView):
+    same_person = False

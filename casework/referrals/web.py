@@ -60,6 +60,12 @@ CASE_ACTIONS: list[tuple[str, frozenset[str], str, str]] = [
     (CaseAction.MANAGE_SUPPORT, frozenset({S.SUPPORT_ACTIVE}), "Add an intervention", "support:intervention-add"),
     (CaseAction.MANAGE_SUPPORT, frozenset({S.SUPPORT_ACTIVE}), "Add an action", "support:action-add"),
     (CaseAction.RECORD_PROGRESS, CHANNEL_OPEN_STATUSES, "Add a progress note", "support:note-add"),
+    (
+        CaseAction.RECORD_CONSENT,
+        frozenset({S.SUPPORT_ACTIVE}),
+        "Record consent withdrawn",
+        "panels:case-consent-withdraw",
+    ),
     (CaseAction.CLOSE, _from(S.CLOSED) & CHANNEL_OPEN_STATUSES, "Close the case", "panels:case-close"),
     (
         CaseAction.EXTEND_MONITORING,

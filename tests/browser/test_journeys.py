@@ -84,6 +84,23 @@ def test_officer_triages_screens_and_progresses_a_referral_to_channel(page: Any)
     check_page(page, "officer-person-chronology")
 
 
+def test_officer_decides_whether_a_proposed_match_is_the_same_person(page: Any) -> None:
+    officer = make_user(Role.PREVENT_OFFICER, username="officer")
+    first = scenarios.refer(given_name="Tomasz", family_name="Kowalczyk")
+    second = scenarios.refer(given_name="Tomasz", family_name="Kowalczik")
+    assert first.person_id != second.person_id
+    sign_in(page, officer)
+
+    page.goto(f"/cases/{second.pk}/")
+    page.locator("#possible-matches").wait_for()
+    check_page(page, "officer-possible-match")
+    page.get_by_label("Reason (optional)").fill("Same date of birth, school and postcode; surname misspelt.")
+    page.get_by_role("button", name=re.compile("^Same person")).click()
+    page.get_by_text("Linked: the referral is now about the existing person").wait_for()
+    assert Referral.objects.filter(person_id=first.person_id).count() == 2
+    assert "Repeat referral" in page.locator("main").inner_text()
+
+
 def test_supervisor_countersigns_an_nfa_on_a_repeat_referral(page: Any) -> None:
     officer = make_user(Role.PREVENT_OFFICER, username="officer")
     supervisor = make_user(Role.PREVENT_SUPERVISOR, username="supervisor")

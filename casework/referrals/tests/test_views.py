@@ -10,8 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from casework.accounts.models import LocalAuthority, Role
 from casework.accounts.tests.factories import make_user
-from casework.assessments import services as assessments
-from casework.audit.models import AuditEvent
 from casework.referrals import services
 from casework.referrals.models import Case
 from casework.referrals.states import CaseStatus
@@ -69,29 +67,6 @@ def test_every_action_applies_to_some_status() -> None:
     for _action, statuses, label, _url in CASE_ACTIONS:
         assert statuses, label
         assert statuses <= set(CaseStatus.values)
-
-
-def test_bad_input_changes_nothing_and_shows_the_service_error(client: Client) -> None:
-    officer = make_user(Role.PREVENT_OFFICER, username="officer")
-    case = _refer(1)
-    assessments.case_screen(actor=officer, case=case, deconfliction="clear", outcome="proceed")
-    client.force_login(officer)
-    events = AuditEvent.objects.count()
-    response = client.post(
-        f"/cases/{case.pk}/assess/",
-        {
-            "concern_type": "no_ideology_vulnerability",
-            "decision": "exit_to_other_services",
-            "rationale": "Early help",
-        },
-    )
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "govuk-error-summary" in body
-    assert 'href="#id_handover_service_type"' in body
-    assert Case.objects.get(pk=case.pk).status == CaseStatus.ASSESSMENT
-    assert not case.assessments.exists()
-    assert AuditEvent.objects.count() == events
 
 
 def test_referral_form_stores_nothing_until_confirmed(client: Client) -> None:
