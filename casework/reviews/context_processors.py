@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -17,6 +18,13 @@ CASE_ROLES = frozenset(
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    context = _navigation(request, user)
+    # The idle timeout, for the session-expiry warning (casework/static/casework/init.mjs).
+    context["session_timeout_seconds"] = settings.SESSION_COOKIE_AGE
+    return context
+
+
+def _navigation(request: HttpRequest, user: Any) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {
             "nav_items": [

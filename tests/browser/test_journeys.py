@@ -411,3 +411,15 @@ def test_referral_form_works_with_the_keyboard_alone(page: Any) -> None:
     assert referral.description.date_of_birth == dt.date(2010, 6, 14)
     assert referral.local_authority.code == "leeds"
     assert referral.sector == "education"
+
+
+def test_signed_in_users_are_warned_before_their_session_expires(page: Any, settings: Any) -> None:
+    settings.SESSION_COOKIE_AGE = 8  # warn at 6 s (a quarter of the timeout before it, at most 2 minutes)
+    sign_in(page, make_user(Role.PREVENT_OFFICER, username="officer"))
+    page.goto("/")
+    warning = page.locator("[data-session-timeout]")
+    assert warning.is_hidden()
+    warning.wait_for(state="visible", timeout=10_000)
+    check_page(page, "session-expiry-warning")
+    page.get_by_role("button", name="Stay signed in").click()
+    warning.wait_for(state="hidden", timeout=3_000)
