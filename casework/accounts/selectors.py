@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,5 +23,5 @@ def active_grant_target_ids(*, user: User, target_type: str) -> QuerySet[AccessG
     ).values_list("target_id", flat=True)
 
 
-def has_active_grant(*, user: User, target_type: str, target_id: object) -> bool:
+def has_active_grant(*, user: User, target_type: str, target_id: Any) -> bool:
     return active_grant_target_ids(user=user, target_type=target_type).filter(target_id=target_id).exists()

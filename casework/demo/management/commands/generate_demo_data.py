@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from casework.accounts.demo import print_demo_second_factors
 from casework.accounts.models import LocalAuthority, Role, User
 from casework.demo import journeys
 from casework.reviews.services import sweep_reviews
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD}):"))
         for username, role, area, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {Role(role).label}{' – ' + area if area else ''}")
+        print_demo_second_factors(self.stdout, [username for username, *_ in DEMO_USERS])
 
     def _users(self) -> dict[str, User]:
         users: dict[str, User] = {}
