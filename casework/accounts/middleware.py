@@ -41,3 +41,23 @@ class SecondFactorRequiredMiddleware:
         if path.startswith(("/api/", settings.STATIC_URL)):
             return True
         return path in {reverse(name) for name in self.EXEMPT_NAMES}
+
+
+class AuditPageDenialsMiddleware:
+    """A page that refuses a signed-in user (403) leaves an `auth.permission_denied` event, as the API does for
+    its operations; a refused cross-site (CSRF) post is recorded too. Written after the view, outside its
+    transaction, so the record survives the view's rollback."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 403 and not request.path.startswith("/api/"):
+            from casework.audit.services import audit_record
+
+            user = getattr(request, "user", None)
+            audit_record(event="auth.permission_denied",
+                         actor=user if user is not None and user.is_authenticated else None,  # type: ignore[arg-type]
+                         data={"path": request.path, "method": request.method})
+        return response

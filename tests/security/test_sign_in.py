@@ -253,3 +253,19 @@ def test_production_settings_refuse_to_start_without_secrets(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_the_admin_has_no_sign_in_of_its_own() -> None:
+    r = Client().get("/admin/login/?next=/admin/accounts/user/")
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/accounts/login/?next=/admin/accounts/user/"
+
+
+def test_a_page_that_refuses_a_signed_in_user_is_audited(settings) -> None:
+    settings.CASEWORK_OTP_REQUIRED = False
+    user = make_user(Role.PREVENT_OFFICER, username="nosy")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/assurance/").status_code == 403
+    denial = AuditEvent.objects.filter(event="auth.permission_denied").latest("seq")
+    assert (denial.actor_label, denial.data) == ("nosy", {"path": "/assurance/", "method": "GET"})
