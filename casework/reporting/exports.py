@@ -46,8 +46,10 @@ def notes(release: Release) -> list[tuple[str, str]]:
                     "were produced; later years' figures for earlier stages may still change."),
         ("Disclosure control", f"Counts from 1 to {ref.SUPPRESS_MAX} are shown as '{ref.SUPPRESSED}'. Where a "
                                "breakdown would have a single suppressed cell, the next smallest cell is also "
-                               "suppressed so it cannot be derived from the total. Totals and zeros are not "
-                               "suppressed; percentages are of the table total."),
+                               "suppressed so it cannot be derived from its total; where a suppressed row has a "
+                               "breakdown, at least one cell of it is suppressed so the row cannot be derived by "
+                               "adding it up. Table totals and zeros are not suppressed; percentages are of the "
+                               "table total and are suppressed with their count."),
         ("Source", "Casework case-management data, extracted on " f"{release.generated_on:%d %B %Y}."),
     ]
 

@@ -72,10 +72,12 @@ def age_band(bands: AgeBandRelease, age: int | None) -> str:
 
 
 # --- Disclosure control --------------------------------------------------------------------------------------
-# Counts from 1 to SUPPRESS_MAX in a breakdown are published as "[c]" (the GSS symbol for "confidential"). Where
-# a breakdown would then have exactly one suppressed cell, the next smallest non-zero cell is suppressed too, so
-# no suppressed value can be worked out by subtracting the others from the total. Totals and zeros are never
-# suppressed; the unsuppressed counts are kept only for internal reconciliation.
+# Counts from 1 to SUPPRESS_MAX in a breakdown are published as "[c]" (the GSS symbol for "confidential").
+# Secondary suppression, repeated until nothing changes: where a breakdown under a published row would have exactly
+# one suppressed cell, its smallest other non-zero cell is suppressed too (else the cell is the row minus the
+# others); where a suppressed row has a breakdown with no suppressed cell, its smallest non-zero cell is suppressed
+# (else the row is the sum of its breakdown). Table totals and zeros are never suppressed; unsuppressed counts stay
+# internal (reconciliation and tests).
 SUPPRESS_MAX = 4
 SUPPRESSED = "[c]"
 

@@ -222,17 +222,23 @@ def suppress(table: Table) -> Table:
     for i, row in enumerate(table.rows):
         if row.level > 0 and 1 <= row.count <= ref.SUPPRESS_MAX:
             hidden.add(i)
+    groups = _groups(table)
+
+    def hide_smallest(children: list[int]) -> bool:
+        candidates = sorted((table.rows[i].count, i) for i in children if i not in hidden and table.rows[i].count > 0)
+        if candidates:
+            hidden.add(candidates[0][1])
+        return bool(candidates)
+
     changed = True
-    while changed:  # secondary suppression, until no group has a lone suppressed cell
+    while changed:  # secondary suppression, until nothing can be worked out by subtraction
         changed = False
-        for parent, children in _groups(table):
+        for parent, children in groups:
             lone = [c for c in children if c in hidden]
-            if len(lone) == 1 and (parent == 0 or parent not in hidden):
-                candidates = sorted((table.rows[c].count, c) for c in children if c not in hidden
-                                    and table.rows[c].count > 0)
-                if candidates:
-                    hidden.add(candidates[0][1])
-                    changed = True
+            if parent not in hidden and len(lone) == 1:
+                changed |= hide_smallest(children)  # a lone hidden cell = the parent minus the others
+            elif parent in hidden and not lone:
+                changed |= hide_smallest(children)  # a hidden parent = the sum of its published breakdown
     total = table.rows[0].count
     for i, row in enumerate(table.rows):
         if i in hidden:
