@@ -7,6 +7,7 @@ os.environ.setdefault("AUDIT_HMAC_KEY", "test-only-audit-key")
 # Tests of pages sign in with client.force_login; the sign-in tests switch the second factor back on
 # (settings.CASEWORK_OTP_REQUIRED = True) and go through the real password and TOTP pages.
 os.environ.setdefault("OTP_REQUIRED", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
 
 from config.settings.base import *  # noqa: F403
 

@@ -232,8 +232,7 @@ def test_deploy_checks_pass_with_production_settings(tmp_path) -> None:
         "SECRET_KEY": "x7Qm2-" * 10,
         "AUDIT_HMAC_KEY": "audit-" * 8,
         "ALLOWED_HOSTS": "casework.example.gov.uk",
-        "SECURE_SSL_REDIRECT": "true",
-        "SECURE_COOKIES": "true",
+        # Nothing else: HTTPS redirect, secure cookies and HSTS are the defaults whenever DEBUG is off.
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     result = subprocess.run(
