@@ -25,30 +25,3 @@ class RequestContextMiddleware:
         response["X-Request-ID"] = request_id
         return response
 
-
-class PermissionDeniedAuditMiddleware:
-    """Pages refuse a forbidden action by raising Django's PermissionDenied (a 403). Every such refusal is
-    written to the audit log here — after the view's transaction has rolled back, so the record is kept."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-
-        from casework.audit.services import audit_record
-
-        if not isinstance(exception, DjangoPermissionDenied):
-            return
-        cause = exception.__cause__
-        details = getattr(cause, "details", {}) or {}
-        user = getattr(request, "user", None)
-        audit_record(
-            event="auth.permission_denied",
-            actor=user if user is not None and user.is_authenticated else None,
-            target_type=str(details.get("target_type", "")), target_id=str(details.get("target_id", "")),
-            data={"action": details.get("action", ""), "path": request.path, "method": request.method},
-        )

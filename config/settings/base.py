@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "casework.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "casework.audit.middleware.RequestContextMiddleware",
-    "casework.audit.middleware.PermissionDeniedAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
