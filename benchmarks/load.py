@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DB = ROOT / "var" / "bench-10y-7000-s1.sqlite3"
 SERVER_ENV = {"DEBUG": "false", "SECRET_KEY": "benchmark-only-secret", "ALLOWED_HOSTS": "127.0.0.1",
               "AUDIT_HMAC_KEY": "insecure-development-audit-key",  # the key the dev-built history was chained with
-              "DJANGO_SETTINGS_MODULE": "config.settings.base", "SECURE_COOKIES": "false"}
+              "DJANGO_SETTINGS_MODULE": "config.settings.base", "SECURE_COOKIES": "false",
+              "SECURE_SSL_REDIRECT": "false"}  # plain HTTP on loopback; TLS is the reverse proxy's
 
 
 def run_target(port: int, target: dict[str, str], threads: int, seconds: float) -> dict[str, object]:
@@ -150,6 +151,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    failed = [r["label"] for r in results if r["errors"] > r["requests"] // 10]
+    if failed:
+        sys.exit(f"More than 10% of requests failed (not 200) for: {', '.join(failed)}; figures not recorded.")
     base = results[0]["rps"]
     lines = [f"#### Concurrent load, {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'}", "",
              f"Command: `{'DATABASE_URL=postgres://… ' if vendor == 'postgresql' else ''}.venv/bin/python "

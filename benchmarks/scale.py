@@ -137,6 +137,30 @@ def main() -> None:
             f"(3 columns) | {ms(statistics.median(base_t))} | "
             f"{statistics.median(stats_t) / statistics.median(base_t):.1f}x | < 2 s |")
 
+        # --- Dashboards -----------------------------------------------------------------------------------------
+        from casework.accounts.models import Role
+        from casework.reporting.selectors import dashboard
+
+        lead = User(role=Role.ASSURANCE_LEAD, is_active=True)
+        chair = User.objects.filter(role=Role.CHANNEL_CHAIR, username__startswith="synthetic.chair.").annotate(
+            n=Count("local_authority__cases")).order_by("-n").first()
+        assert chair is not None
+        since = dt.date.today() - dt.timedelta(days=365)  # noqa: DTZ011
+
+        def baseline_dashboard() -> None:
+            Referral.objects.filter(referred_on__gte=since).count()
+
+        dash_base = timed(baseline_dashboard, args.runs)
+        for who, user in (("assurance lead, national", lead), (f"chair, {chair.local_authority}", chair)):
+            dashboard(user=user)
+            dash_t = timed(lambda user=user: dashboard(user=user), args.runs)
+            with CaptureQueriesContext(connection) as q:
+                dashboard(user=user)
+            say(f"| dashboard, {who}, last 12 months ({len(q.captured_queries)} queries) | "
+                f"{ms(statistics.median(dash_t))} | {ms(max(dash_t))} | count the referrals of the last 12 months | "
+                f"{ms(statistics.median(dash_base))} | "
+                f"{statistics.median(dash_t) / statistics.median(dash_base):.1f}x | |")
+
         # --- Review sweep over the whole history ---------------------------------------------------------------
         t0 = time.perf_counter()
         settle = sweep_reviews()
@@ -220,7 +244,7 @@ def write_docs(lines: list[str], vendor: str, settings: Any) -> None:
     end = start + len(SECTION) + nxt.start() if nxt else len(text)
     section = text[start:end]
     # Replace only this database's subsection, keeping the other database's figures.
-    sub = re.search(rf"^{re.escape(heading)}.*?(?=^### |\Z)", section, flags=re.MULTILINE | re.DOTALL)
+    sub = re.search(rf"^{re.escape(heading)}.*?(?=^#{{2,4}} |\Z)", section, flags=re.MULTILINE | re.DOTALL)
     section = section.replace(sub.group(0), body + "\n") if sub else section.rstrip() + "\n\n" + body + "\n"
     docs.write_text(text[:start] + section.rstrip() + "\n" + ("\n" + text[end:] if end < len(text) else ""))
     print(f"updated {docs.relative_to(ROOT)} ({heading[4:]})")
