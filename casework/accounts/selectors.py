@@ -25,3 +25,14 @@ def active_grant_target_ids(*, user: User, target_type: str) -> QuerySet[AccessG
 
 def has_active_grant(*, user: User, target_type: str, target_id: Any) -> bool:
     return active_grant_target_ids(user=user, target_type=target_type).filter(target_id=target_id).exists()
+
+
+def active_grant_for(*, user: User, targets: list[tuple[str, Any]]) -> AccessGrant | None:
+    """The unexpired break-glass grant through which the user sees a record (the first of `targets`, e.g. the
+    case itself then its person), for the audit event of the read: who, when, what, and why."""
+    for target_type, target_id in targets:
+        grant = (AccessGrant.objects.filter(user=user, target_type=target_type, target_id=target_id,
+                                            expires_at__gt=timezone.now()).order_by("-expires_at").first())
+        if grant is not None:
+            return grant
+    return None

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from casework.accounts.selectors import active_grant_for
 from casework.audit.services import audit_record
 from casework.core.errors import NotFound
 from casework.people.models import ChronologyEntry, Person
@@ -17,7 +18,12 @@ def person_get_for_user(*, user: User, person_id: Any) -> Person:
     person = PersonPolicy.visible_to(user).filter(pk=person_id).first()
     if person is None:
         raise NotFound("No person with that id.")
-    audit_record(event="person.viewed", actor=user, target=person)
+    extra: dict[str, Any] = {}
+    grant = active_grant_for(user=user, targets=[("person", person.pk)])
+    if grant is not None:
+        # Who, when, what and why: the read relies on a break-glass grant and its recorded reason.
+        extra = {"reason": grant.reason, "data": {"grant": str(grant.pk)}}
+    audit_record(event="person.viewed", actor=user, target=person, **extra)
     return person
 
 

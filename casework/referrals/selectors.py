@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from casework.accounts.selectors import active_grant_for
 from casework.audit.services import audit_record
 from casework.core.errors import NotFound
 from casework.referrals.models import Case, Referral
@@ -21,8 +22,18 @@ def case_get_for_user(*, user: User, case_id: Any, audit: bool = True) -> Case:
     if case is None:
         raise NotFound("No case with that id.")
     if audit:
-        audit_record(event="case.viewed", actor=user, target=case)
+        audit_record(event="case.viewed", actor=user, target=case, **_break_glass(user, case))
     return case
+
+
+def _break_glass(user: User, case: Case) -> dict[str, Any]:
+    """For a read outside the user's scope, the grant it relies on and its recorded reason."""
+    if CasePolicy.in_scope(user).filter(pk=case.pk).exists():
+        return {}
+    grant = active_grant_for(user=user, targets=[("case", case.pk), ("person", case.person_id)])
+    if grant is None:
+        return {}
+    return {"reason": grant.reason, "data": {"grant": str(grant.pk)}}
 
 
 def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:

@@ -45,6 +45,10 @@ def test_an_assurance_lead_opens_a_case_only_after_giving_a_reason(api_as) -> No
         assert r.status_code == 403
         event = AuditEvent.objects.get(event="case.break_glass_accessed")
         assert (event.actor_id, event.target_id, event.reason, event.flagged) == (lead.pk, str(case_id), reason, True)
+        # Each read under the grant says why, too.
+        viewed = AuditEvent.objects.filter(event="case.viewed", actor=lead).latest("seq")
+        grant = AccessGrant.objects.get()
+        assert (viewed.reason, viewed.data) == (reason, {"grant": str(grant.pk)})
         flagged = api.get("/audit-events", flagged="true").json()
         assert [(e["event"], e["reason"]) for e in flagged] == [("case.break_glass_accessed", reason)]
     with time_machine.travel(start + dt.timedelta(minutes=settings.CASEWORK_ACCESS_GRANT_MINUTES, seconds=1),
@@ -112,6 +116,8 @@ def test_an_officer_triaging_a_repeat_referral_sees_other_regions_history_after_
                                       "reason": "Triaging repeat referral " + leeds.reference})
     assert r.status_code == 201, r.json()
     after = api.get(f"/persons/{person_id}").json()
+    viewed = AuditEvent.objects.filter(event="person.viewed", actor=officer).latest("seq")
+    assert viewed.reason == "Triaging repeat referral " + leeds.reference
     assert after["history_outside_scope"] == 0
     assert {e["case_id"] for e in after["chronology"]} == {str(leeds.case_id), str(london.case_id)}
     assert api.get(f"/cases/{london.case_id}").status_code == 200
