@@ -157,3 +157,12 @@ def test_bad_arguments_are_refused_with_a_clear_message(args: list[str], message
         call_command("generate_synthetic_data", *args, verbosity=0)
     assert str(excinfo.value).startswith(message)
     assert not Referral.objects.exists()
+
+
+def test_a_history_up_to_today_ends_with_todays_sweep_done() -> None:
+    from casework.reviews.services import sweep_reviews
+
+    call_command("generate_synthetic_data", "--years", "1", "--referrals-per-year", "150", "--seed", "6",
+                 verbosity=0)
+    assert sweep_reviews() == {"became_due": 0, "became_overdue": 0, "tasks_created": 0, "escalated": 0}
+    assert audit_verify()[0]

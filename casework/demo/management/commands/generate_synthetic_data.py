@@ -10,10 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
+from django.utils import timezone
 from tqdm import tqdm
 
 from casework.demo.synthetic import HistoryGenerator
 from casework.referrals.models import Referral
+from casework.reviews.services import sweep_reviews
 
 ERR_YEARS = "--years must be a whole number from 1 to 20 (got {value})."
 ERR_PER_YEAR = "--referrals-per-year must be a whole number from 1 to 50000 (got {value})."
@@ -57,7 +59,7 @@ class Command(BaseCommand):
         years = self._int(options["years"], 1, 20, ERR_YEARS)
         per_year = self._int(options["referrals_per_year"], 1, 50000, ERR_PER_YEAR)
         seed = self._int(options["seed"], 0, 2**63, ERR_SEED)
-        today = dt.date.today()  # noqa: DTZ011 - compared with a civil date given on the command line
+        today = timezone.localdate()
         try:
             end = dt.date.fromisoformat(options["end"]) if options["end"] else today
         except ValueError:
@@ -77,7 +79,13 @@ class Command(BaseCommand):
         with override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             count = generator.run(tqdm(times, unit="referral", disable=options["verbosity"] == 0,
                                        desc=f"{generator.start:%Y-%m-%d}..{generator.end:%Y-%m-%d}"))
+            # History that runs up to today ends with today's sweep, as production would: reviews that have
+            # entered their window become due and their owners get tasks. Earlier reviews were completed inside
+            # their windows, so the past needs no sweep.
+            swept = sweep_reviews() if end == today else None
         if options["verbosity"] > 0:
+            if swept is not None:
+                self.stdout.write(f"Review sweep for today: {swept}")
             self.stdout.write(
                 f"Generated {count} referrals from {generator.start:%d %B %Y} to {generator.end:%d %B %Y} "
                 f"(seed {seed}) in {time.monotonic() - started:.1f} s."
