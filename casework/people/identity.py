@@ -55,8 +55,8 @@ def _add_rows(rows: QuerySet[PersonDescription]) -> None:
         if key not in _known:
             _index.add(_record(row))
             _known.add(key)
-        if _high_water is None or created > _high_water:  # type: ignore[operator]
-            _high_water = created  # type: ignore[assignment]
+        if _high_water is None or created > _high_water:
+            _high_water = created
 
 
 def current_index() -> CandidateIndex:
@@ -98,7 +98,7 @@ def description_fingerprint(description: PersonDescription, person: Person) -> s
 
 @dataclass(frozen=True)
 class PersonCandidate:
-    person_id: object
+    person_id: uuid.UUID
     probability: float
     explanation: list[str]
     model_version: str
@@ -119,7 +119,7 @@ def candidates_for(description: PersonDescription, *, limit: int = MAX_PROPOSALS
     owner = dict(PersonDescription.objects.filter(pk__in=[c.record_id for c in found]).values_list("pk", "person_id"))
     merged = dict(Person.objects.filter(pk__in=set(owner.values()), merged_into__isnull=False)
                   .values_list("pk", "merged_into_id"))
-    best: dict[object, PersonCandidate] = {}
+    best: dict[uuid.UUID, PersonCandidate] = {}
     for c in found:
         person_id = owner.get(uuid.UUID(c.record_id))
         if person_id is None:

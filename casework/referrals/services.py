@@ -414,7 +414,7 @@ def person_merge(*, actor: User, source: Person, target: Person, reason: str) ->
     if open_cases > 1:
         raise ValidationFailed("Both people have an open case. Close or complete one before merging.",
                                field="source")
-    moved = {
+    moved: dict[str, list[Any]] = {
         "descriptions": [str(pk) for pk in source.descriptions.values_list("pk", flat=True)],
         "referrals": [str(pk) for pk in Referral.objects.filter(person=source).values_list("pk", flat=True)],
         "cases": [str(pk) for pk in Case.objects.filter(person=source).values_list("pk", flat=True)],
