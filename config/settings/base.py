@@ -166,6 +166,8 @@ CASEWORK_LOGIN_LOCKOUT_MINUTES = env.LOGIN_LOCKOUT_MINUTES
 # Break-glass grants (a reason recorded) last this long.
 CASEWORK_ACCESS_GRANT_MINUTES = env.ACCESS_GRANT_MINUTES
 OTP_TOTP_ISSUER = "Casework"
+# Administrators may remove a user's authenticator (to re-enrol) but never read its key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 CASEWORK_REFERRAL_COPY_TO_LA_REGIONS = env.REFERRAL_COPY_TO_LA_REGIONS
 CASEWORK_OTP_REQUIRED = env.OTP_REQUIRED

@@ -268,3 +268,19 @@ def test_a_page_that_refuses_a_signed_in_user_is_audited(settings) -> None:
     assert client.get("/assurance/").status_code == 403
     denial = AuditEvent.objects.filter(event="auth.permission_denied").latest("seq")
     assert (denial.actor_label, denial.data) == ("nosy", {"path": "/assurance/", "method": "GET"})
+
+
+def test_an_administrator_cannot_read_anyones_authenticator_key(settings) -> None:
+    settings.CASEWORK_OTP_REQUIRED = False
+    admin = make_user(Role.SYSTEM_ADMIN, username="key-admin")
+    admin.is_staff = True
+    admin.is_superuser = True
+    admin.save()
+    victim = make_user(Role.PREVENT_OFFICER, username="key-victim")
+    device = TOTPDevice.objects.create(user=victim, name="app", confirmed=True)
+    client = Client()
+    client.force_login(admin)
+    r = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert r.status_code == 200
+    assert device.key not in r.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in (403, 404)
