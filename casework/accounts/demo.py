@@ -8,6 +8,7 @@ import base64
 from collections.abc import Iterable
 from typing import TextIO
 
+from django.core.management.base import OutputWrapper
 from django.conf import settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,7 +31,7 @@ def demo_current_code(user: User) -> str:
     return f"{code:0{device.digits}d}"
 
 
-def print_demo_second_factors(stdout: TextIO, usernames: Iterable[str]) -> None:
+def print_demo_second_factors(stdout: TextIO | OutputWrapper, usernames: Iterable[str]) -> None:
     """Give each demo user (except the referrer, who needs none) a TOTP device and print how to get codes."""
     stdout.write("Second factor (TOTP) for demo staff users — add the key to an authenticator app, or run\n"
                  "  .venv/bin/python manage.py demo_otp_code USERNAME   to print the current 6-digit code:\n")

@@ -58,6 +58,6 @@ class AuditPageDenialsMiddleware:
 
             user = getattr(request, "user", None)
             audit_record(event="auth.permission_denied",
-                         actor=user if user is not None and user.is_authenticated else None,  # type: ignore[arg-type]
+                         actor=user if user is not None and user.is_authenticated else None,
                          data={"path": request.path, "method": request.method})
         return response
