@@ -8,8 +8,8 @@ import base64
 from collections.abc import Iterable
 from typing import TextIO
 
-from django.core.management.base import OutputWrapper
 from django.conf import settings
+from django.core.management.base import OutputWrapper
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
