@@ -2,7 +2,7 @@
 
 Matching only *proposes*; a person never gets merged without a human decision.
 
-Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v1.json``)::
+Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v2.json``)::
 
     link_csv(input_path, output_path, *, threshold=0.5, min_probability=0.05, progress=False,
              memory_limit=None) -> LinkSummary
@@ -17,6 +17,10 @@ Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v1.json`
     On top of the Splink score a deterministic layer applies: national ids equal -> >= 0.999;
     both present and different -> <= 0.001; clearly different given names (siblings, twins) or
     clearly different dates of birth (father/son namesakes) -> <= 0.2.
+
+    Scales to 1,000,000 rows (about 3 minutes, under 4 GB on 2 cores): the name-only blocking rules skip
+    names shared by more than ``NAME_BLOCK_CAP`` records (``internals/model.py``), whose pairs are also
+    blocked on name + birth year, date of birth or postcode.
 
 Interactive search (in-memory, reuses the same m/u weights so probabilities are comparable)::
 

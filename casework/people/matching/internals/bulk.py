@@ -16,7 +16,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .model import FEATURE_COLUMNS, MODEL_METADATA_KEYS, MODEL_PATH, default_prior, postprocess_sql
+from .model import (
+    BLOCKING_RULES,
+    FEATURE_COLUMNS,
+    MODEL_METADATA_KEYS,
+    MODEL_PATH,
+    NAME_BLOCK_CAP,
+    default_prior,
+    postprocess_sql,
+)
 from .normalise import parse_dob, record_features
 
 INPUT_COLUMNS: tuple[str, ...] = (
@@ -124,9 +132,32 @@ def load_settings(prior: float, model_path: Path = MODEL_PATH) -> dict[str, Any]
     # matching columns; the predict threshold filters before materialising, so the extra width is cheap.
     settings["retain_intermediate_calculation_columns"] = False
     settings["retain_matching_columns"] = True
+    # Blocking is not part of what training learns; the code's rules (with the size caps) win over the
+    # copy saved in the model JSON.
+    settings["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": br, "sql_dialect": "duckdb"} for br in BLOCKING_RULES
+    ]
     for key in ("linker_uid", *MODEL_METADATA_KEYS):
         settings.pop(key, None)
     return settings
+
+
+def add_capped_keys(con: duckdb.DuckDBPyConnection, table: pa.Table, cap: int = NAME_BLOCK_CAP) -> pa.Table:
+    """Add ``name_key_c`` and ``gf_key_c``: the name-only blocking keys, NULL where the block is too big."""
+    con.register("matching_raw", table)
+    try:
+        out = con.sql(
+            f"""SELECT *,
+                  CASE WHEN count(*) OVER (PARTITION BY name_key) <= {int(cap)} THEN name_key END
+                    AS name_key_c,
+                  CASE WHEN gn_key IS NOT NULL AND fn_sx IS NOT NULL
+                        AND count(*) OVER (PARTITION BY gn_key, fn_sx) <= {int(cap)}
+                       THEN gn_key || '|' || fn_sx END AS gf_key_c
+                FROM matching_raw"""  # noqa: S608
+        ).to_arrow_table()
+    finally:
+        con.unregister("matching_raw")
+    return out
 
 
 def predict_pairs(
@@ -140,6 +171,7 @@ def predict_pairs(
     from splink import DuckDBAPI, Linker
 
     db_api = DuckDBAPI(con)
+    table = add_capped_keys(con, table)
     sdf = db_api.register(table, dataset_display_name="matching_input")
     linker = Linker(sdf, load_settings(prior), log_level=None)
     # Post-processing only lowers probabilities except for national-id agreement, which already carries a

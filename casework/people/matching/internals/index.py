@@ -34,6 +34,11 @@ from .normalise import family_group_label, given_group_label, name_features, rec
 # Scoring every holder of a very common name (e.g. thousands of "Muhammad Khan") would blow the latency
 # budget; candidates hit by more blocking keys are scored first and the rest are cut at this many.
 MAX_SCORED_CANDIDATES = 2500
+# Name-only buckets ("n:", "gf:") for a common name hold thousands of persons at national scale. Like the
+# bulk path's capped name rules, a bucket larger than this is skipped when the query's other keys (name +
+# birth year, date of birth, postcode, address) already found someone; a name-only query still uses it.
+NAME_BUCKET_CAP = 400
+_NAME_ONLY_TAGS = ("n:", "gf:")
 # Hand-set evidence for an estimated age (not in the Splink model, which only sees full dates of birth).
 AGE_CONSISTENT_LOG2 = math.log2(0.9 / 0.15)
 AGE_INCONSISTENT_LOG2 = math.log2(0.05 / 0.7)
@@ -132,6 +137,7 @@ def _keys(f: dict[str, Any]) -> set[str]:
             keys.add(tag + "|".join(str(p) for p in parts))
 
     add("n:", f["name_key"])
+    add("ny:", f["name_key"], f["dob_y"])
     add("gf:", f["gn_key"], f["fn_sx"])
     add("dn:", f["dob_dm"], f["fn_sx"])
     add("dn:", f["dob_dm"], f["gn_sx"])
@@ -253,11 +259,18 @@ class CandidateIndex:
 
         hits: Counter[str] = Counter()
         with self._lock:
+            oversized: list[set[str]] = []
             for _, qf in qnames:
                 for key in self._lookup_keys(qf):
                     bucket = self._buckets.get(key)
                     if bucket:
-                        hits.update(bucket)
+                        if len(bucket) > NAME_BUCKET_CAP and key.startswith(_NAME_ONLY_TAGS):
+                            oversized.append(bucket)
+                        else:
+                            hits.update(bucket)
+            if not hits:
+                for bucket in oversized:
+                    hits.update(bucket)
             if len(hits) > MAX_SCORED_CANDIDATES:
                 ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_SCORED_CANDIDATES]
                 candidate_ids = [rid for rid, _ in ranked]
@@ -344,7 +357,7 @@ def explain(
                 text = f"{comp.description}: known variant ({_pair(qa, ra)}, forms of {head})"
             elif label.startswith("swapped"):
                 text = "given and family names swapped"
-            elif label in ("similar", "loosely similar"):
+            elif label in ("similar", "loosely similar", "sounds alike"):
                 jw = JaroWinkler.similarity(qa, ra)
                 text = f"{comp.description}: {label}, Jaro-Winkler {jw:.2f} ({qa}/{ra})"
             elif label.startswith("shares"):

@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-MODEL_VERSION = "person_linkage_v1"
+MODEL_VERSION = "person_linkage_v2"
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / f"{MODEL_VERSION}.json"
 
 # Keys we add to Splink's saved model for provenance; they must be removed before Splink reads it.
@@ -127,6 +127,8 @@ GIVEN = ComparisonSpec(
             "jaro_winkler_similarity(gn_l, gn_r) >= 0.92",
             lambda a, b: _jw(a["gn"], b["gn"]) >= 0.92,
         ),
+        # Spellings the variant tables do not list ("Jun"/"John", "Suphy"/"Sophie") usually keep their sound.
+        Level("sounds alike", "gn_sx_l = gn_sx_r", lambda a, b: _eq(a["gn_sx"], b["gn_sx"])),
         Level(
             "shares a name or initial",
             "list_has_any(gn_all_l, gn_all_r) OR starts_with(gn_l, gn_r) OR starts_with(gn_r, gn_l)",
@@ -162,6 +164,7 @@ FAMILY = ComparisonSpec(
             "jaro_winkler_similarity(fn_l, fn_r) >= 0.92",
             lambda a, b: _jw(a["fn"], b["fn"]) >= 0.92,
         ),
+        Level("sounds alike", "fn_sx_l = fn_sx_r", lambda a, b: _eq(a["fn_sx"], b["fn_sx"])),
         Level(
             "shares part of a double-barrelled name",
             "list_has_any(fn_parts_l, fn_parts_r)",
@@ -299,12 +302,21 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (GIVEN, FAMILY, DOB, SEX, LOCATION, NA
 
 # Each rule is an equi-join so DuckDB hash-joins it; together they recover pairs with any one of names,
 # date of birth or postcode badly corrupted.
+#
+# The two name-only rules grow quadratically with file size (a common name such as "muhammad|khan" holds
+# ~0.7% of records, i.e. ~7,000 at 1M rows, ~24M pairs from one block). They therefore block on
+# ``name_key_c`` / ``gf_key_c``: the key, or NULL when more than ``NAME_BLOCK_CAP`` records share it. A
+# pair caught only by a name-only rule has no agreeing date of birth or postcode, and for a name that
+# common the names alone cannot reach p >= 0.5 at that file size, so the cap costs nothing at the
+# threshold; "name + birth year" keeps common-name pairs whose date of birth is mistyped.
+NAME_BLOCK_CAP = 64
 BLOCKING_RULES: tuple[str, ...] = (
     "l.nid = r.nid",
     "l.dob_dm = r.dob_dm AND l.fn_sx = r.fn_sx",
     "l.dob_dm = r.dob_dm AND l.gn_key = r.gn_key",
-    "l.name_key = r.name_key",
-    "l.gn_key = r.gn_key AND l.fn_sx = r.fn_sx",
+    "l.name_key = r.name_key AND l.dob_y = r.dob_y",
+    "l.name_key_c = r.name_key_c",
+    "l.gf_key_c = r.gf_key_c",
     "l.pc = r.pc AND l.gn_sx = r.gn_sx",
     "l.pc = r.pc AND l.fn_sx = r.fn_sx",
     "l.dob = r.dob AND l.pc_district = r.pc_district",

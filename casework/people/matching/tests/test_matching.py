@@ -355,3 +355,33 @@ def test_generator_is_deterministic() -> None:
     b = generate_people(50, seed=3)
     assert a == b
     assert generate_people(50, seed=4) != a
+
+
+def test_name_only_blocks_are_capped() -> None:
+    import duckdb
+
+    from casework.people.matching.internals.bulk import add_capped_keys, features_table
+
+    rows = [
+        {"record_id": f"C{i}", "given_name": "John", "family_name": "Smith", "date_of_birth": ""}
+        for i in range(5)
+    ] + [{"record_id": "R1", "given_name": "Zoltan", "family_name": "Quigg", "date_of_birth": ""}]
+    table, _ = features_table(rows)
+    capped = add_capped_keys(duckdb.connect(), table, cap=3).to_pylist()
+    by_id = {r["record_id"]: r for r in capped}
+    assert by_id["C0"]["name_key_c"] is None and by_id["C0"]["gf_key_c"] is None
+    assert by_id["R1"]["name_key_c"] == by_id["R1"]["name_key"]
+    assert by_id["R1"]["gf_key_c"] is not None
+
+
+def test_held_out_variants_do_not_use_the_tables() -> None:
+    import random
+
+    from casework.people.matching.synthetic import _transliterate
+
+    rng = random.Random(1)
+    spellings = [_transliterate(rng, "Khalid") for _ in range(50)]
+    assert sum(s != "Khalid" for s in spellings) >= 45 and len(set(spellings)) > 5
+    assert all(s[0] == "K" for s in spellings)
+    records, truth = generate_people(40, seed=5, held_out_variants=True)
+    assert len(records) == len(truth) and records != generate_people(40, seed=5)[0]
