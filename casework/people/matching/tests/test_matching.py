@@ -385,3 +385,16 @@ def test_held_out_variants_do_not_use_the_tables() -> None:
     assert all(s[0] == "K" for s in spellings)
     records, truth = generate_people(40, seed=5, held_out_variants=True)
     assert len(records) == len(truth) and records != generate_people(40, seed=5)[0]
+
+
+def test_parallel_normalisation_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    from casework.people.matching.internals import bulk
+
+    records, _ = generate_people(300, seed=11)
+    monkeypatch.setattr(bulk, "_PARALLEL_MIN_ROWS", 100)
+    monkeypatch.setattr(bulk, "_CHUNK_ROWS", 400)
+    parallel, stats = bulk.features_table_parallel(records)
+    serial, serial_stats = bulk.features_table(records)
+    assert stats == serial_stats and parallel.equals(serial)
+    with pytest.raises(LinkageInputError, match="more than once"):
+        bulk.features_table_parallel([*records, records[0]])
