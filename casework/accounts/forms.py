@@ -24,6 +24,11 @@ class SignInForm(AuthenticationForm):
     """Username and password, refused outright while the username or address is locked out (even when the
     password is right, so guessing gains nothing)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if sign_in_locked_out(username=username, ip=client_ip(self.request)):
