@@ -99,8 +99,9 @@ API: dict[str, Op] = {
                                      ok=frozenset({OFF, SUP, PROV})),
     "handover_raise_rereferral": Op("post", "/handovers/{handover}/re-referral", {"concern": "x"},
                                     ok=frozenset({OFF, SUP, PROV})),
+    # National: the sample covers decisions in every region (which ones is a hash of their ids).
     "qa_sample_draw": Op("post", "/qa/samples", {"date_from": "{today}", "date_to": "{today}"},
-                         ok=frozenset({ASSUR}), scoped=False),
+                         ok=frozenset({ASSUR}), scoped=False, leaks_allowed=frozenset({ASSUR})),
     "qa_item_list": Op("get", "/qa/items", ok=frozenset({ASSUR}), scoped=False, leaks_allowed=frozenset({ASSUR})),
     "qa_finding_record": Op("post", "/qa/items/{qa_item}/finding", {"agree": True}, ok=frozenset({ASSUR}),
                             scoped=False, leaks_allowed=frozenset({ASSUR})),
