@@ -18,7 +18,8 @@ Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v2.json`
     both present and different -> <= 0.001; clearly different given names (siblings, twins) or
     clearly different dates of birth (father/son namesakes) -> <= 0.2.
 
-    Scales to 1,000,000 rows (1-3 minutes, under 4 GB on 2 cores; normalisation forks per CPU above 50k rows): the name-only blocking rules skip
+    Scales to 1,000,000 rows (1-3 minutes, under 4 GB on 2 cores; normalisation forks per CPU above
+    50k rows): the name-only blocking rules skip
     names shared by more than ``NAME_BLOCK_CAP`` records (``internals/model.py``), whose pairs are also
     blocked on name + birth year, date of birth or postcode.
 

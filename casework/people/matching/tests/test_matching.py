@@ -369,7 +369,8 @@ def test_name_only_blocks_are_capped() -> None:
     table, _ = features_table(rows)
     capped = add_capped_keys(duckdb.connect(), table, cap=3).to_pylist()
     by_id = {r["record_id"]: r for r in capped}
-    assert by_id["C0"]["name_key_c"] is None and by_id["C0"]["gf_key_c"] is None
+    assert by_id["C0"]["name_key_c"] is None
+    assert by_id["C0"]["gf_key_c"] is None
     assert by_id["R1"]["name_key_c"] == by_id["R1"]["name_key"]
     assert by_id["R1"]["gf_key_c"] is not None
 
@@ -381,10 +382,12 @@ def test_held_out_variants_do_not_use_the_tables() -> None:
 
     rng = random.Random(1)
     spellings = [_transliterate(rng, "Khalid") for _ in range(50)]
-    assert sum(s != "Khalid" for s in spellings) >= 45 and len(set(spellings)) > 5
+    assert sum(s != "Khalid" for s in spellings) >= 45
+    assert len(set(spellings)) > 5
     assert all(s[0] == "K" for s in spellings)
     records, truth = generate_people(40, seed=5, held_out_variants=True)
-    assert len(records) == len(truth) and records != generate_people(40, seed=5)[0]
+    assert len(records) == len(truth)
+    assert records != generate_people(40, seed=5)[0]
 
 
 def test_parallel_normalisation_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -395,6 +398,7 @@ def test_parallel_normalisation_matches_serial(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(bulk, "_CHUNK_ROWS", 400)
     parallel, stats = bulk.features_table_parallel(records)
     serial, serial_stats = bulk.features_table(records)
-    assert stats == serial_stats and parallel.equals(serial)
+    assert stats == serial_stats
+    assert parallel.equals(serial)
     with pytest.raises(LinkageInputError, match="more than once"):
         bulk.features_table_parallel([*records, records[0]])
