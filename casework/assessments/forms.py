@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from casework.assessments.handover_form import HandoverFieldsForm
 from casework.assessments.models import (
     ConcernType,
     Deconfliction,
@@ -13,7 +14,6 @@ from casework.assessments.models import (
     OtherVulnerability,
     PafDimension,
     ScreeningOutcome,
-    ServiceType,
 )
 from casework.core.forms import GovukForm
 
@@ -41,7 +41,19 @@ class ScreenForm(GovukForm):
     )
 
 
-class AssessForm(GovukForm):
+class AssessForm(HandoverFieldsForm):
+    field_order = [
+        "concern_type",
+        "ideology_or_grievance",
+        "other_vulnerabilities",
+        "susceptibility",
+        "engagement",
+        "intent",
+        "capability",
+        "decision",
+        "rationale",
+    ]
+
     concern_type = forms.ChoiceField(
         label="Type of concern",
         choices=[("", "Choose a type of concern"), *ConcernType.choices],
@@ -97,25 +109,6 @@ class AssessForm(GovukForm):
         max_length=5000,
         error_messages={"required": "Record the rationale for the decision"},
     )
-    handover_service_type = forms.ChoiceField(
-        label="Receiving service (exit to other services only)",
-        required=False,
-        choices=[("", "Choose a service"), *ServiceType.choices],
-    )
-    handover_service_name = forms.CharField(label="Name of the receiving service", required=False, max_length=150)
-    handover_contact = forms.CharField(label="Contact at the receiving service", required=False, max_length=200)
-    handover_request = forms.CharField(
-        label="What the receiving service is asked to do", required=False, widget=forms.Textarea, max_length=3000
-    )
-
-    field_aliases = {"handover": "handover_service_type"}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        keys = ("service_name", "contact", "request")
-        if any(data.get(f"handover_{k}") for k in keys) and not data.get("handover_service_type"):
-            self.add_error("handover_service_type", "Choose the type of receiving service")
-        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -125,11 +118,6 @@ class AssessForm(GovukForm):
             for line in data.get(dim.value, "").splitlines()
             if line.strip()
         ]
-        handover = None
-        if any(data.get(f"handover_{k}") for k in ("service_type", "service_name", "contact", "request")):
-            handover = {
-                k: data.get(f"handover_{k}", "") for k in ("service_type", "service_name", "contact", "request")
-            }
         return {
             "concern_type": data["concern_type"],
             "ideology_or_grievance": data["ideology_or_grievance"],
@@ -137,7 +125,7 @@ class AssessForm(GovukForm):
             "factors": factors,
             "decision": data["decision"],
             "rationale": data["rationale"],
-            "handover": handover,
+            "handover": self.handover(),
         }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from casework.assessments.models import ServiceType
+from casework.assessments.handover_form import HandoverFieldsForm
 from casework.core.forms import GovukDateField, GovukForm
 from casework.panels.models import (
     ClosureReason,
@@ -92,7 +92,9 @@ class VafForm(GovukForm):
         ]
 
 
-class PanelDecideForm(GovukForm):
+class PanelDecideForm(HandoverFieldsForm):
+    field_order = ["meeting", "decision", "not_adopted_outcome", "rationale"]
+
     meeting = forms.ChoiceField(label="Meeting", required=False)
     decision = forms.ChoiceField(
         label="Panel decision",
@@ -112,32 +114,6 @@ class PanelDecideForm(GovukForm):
         max_length=5000,
         error_messages={"required": "Record the panel's rationale"},
     )
-    handover_service_type = forms.ChoiceField(
-        label="Receiving service (exit to other services only)",
-        required=False,
-        choices=[("", "Choose a service"), *ServiceType.choices],
-    )
-    handover_service_name = forms.CharField(label="Name of the receiving service", required=False, max_length=150)
-    handover_contact = forms.CharField(label="Contact at the receiving service", required=False, max_length=200)
-    handover_request = forms.CharField(
-        label="What the receiving service is asked to do", required=False, widget=forms.Textarea, max_length=3000
-    )
-
-    field_aliases = {"handover": "handover_service_type"}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        keys = ("service_name", "contact", "request")
-        if any(data.get(f"handover_{k}") for k in keys) and not data.get("handover_service_type"):
-            self.add_error("handover_service_type", "Choose the type of receiving service")
-        return data
-
-    def handover(self) -> dict[str, str] | None:
-        d = self.cleaned_data
-        keys = ("service_type", "service_name", "contact", "request")
-        if any(d.get(f"handover_{k}") for k in keys):
-            return {k: d.get(f"handover_{k}", "") for k in keys}
-        return None
 
 
 class ConsentForm(GovukForm):
