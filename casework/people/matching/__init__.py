@@ -2,10 +2,10 @@
 
 Matching only *proposes*; a person never gets merged without a human decision.
 
-Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v2.json``)::
+Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v3.json``)::
 
     link_csv(input_path, output_path, *, threshold=0.5, min_probability=0.05, progress=False,
-             memory_limit=None) -> LinkSummary
+             memory_limit=None, consistency=True) -> LinkSummary
 
     Dedupes one CSV with header ``record_id,given_name,family_name,date_of_birth,sex,address_line,town,
     postcode,national_id`` (dates YYYY-MM-DD; any field but record_id may be blank). Writes
@@ -17,6 +17,11 @@ Bulk linkage (Splink 5 on DuckDB, trained model ``models/person_linkage_v2.json`
     On top of the Splink score a deterministic layer applies: national ids equal -> >= 0.999;
     both present and different -> <= 0.001; clearly different given names (siblings, twins) or
     clearly different dates of birth (father/son namesakes) -> <= 0.2.
+
+    Then a file-wide consistency step (``internals/clusters.py``; ``consistency=False`` skips it) keeps each
+    record with one person: proposed pairs are grouped strongest first, never joining records whose
+    national ids differ or whose dates of birth are years apart; a proposed pair split by a stronger link
+    drops below the threshold, and a compared pair inside a group rises to the link that joined it.
 
     Scales to 1,000,000 rows (1-3 minutes, under 4 GB on 2 cores; normalisation forks per CPU above
     50k rows): the name-only blocking rules skip

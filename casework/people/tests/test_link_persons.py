@@ -40,3 +40,54 @@ def test_link_persons_names_a_missing_column(tmp_path: Path) -> None:
 def test_link_persons_refuses_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No such input file"):
         call_command("link_persons", "--input", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o.csv"))
+
+
+def _background(tmp_path: Path, rows: list[str], n_persons: int = 150) -> Path:
+    """The test rows among generated strangers, so the prior is that of a real file, not of three rows."""
+    from casework.people.matching.synthetic import generate_people
+
+    records, _ = generate_people(n_persons, seed=77, hard_negative_rate=0.0)
+    lines = [",".join(r[c] for c in HEADER.split(",")) for r in records]
+    return _write(tmp_path / "people.csv", [*lines, *rows])
+
+
+def _scores(tmp_path: Path, src: Path, *extra: str) -> dict[frozenset[str], float]:
+    out = tmp_path / "pairs.csv"
+    call_command("link_persons", "--input", str(src), "--output", str(out), *extra, verbosity=0)
+    return {
+        frozenset((r["record_id_l"], r["record_id_r"])): float(r["match_probability"])
+        for r in csv.DictReader(out.open())
+    }
+
+
+def test_a_record_without_a_date_of_birth_goes_with_one_namesake_not_both(tmp_path: Path) -> None:
+    src = _background(tmp_path, [
+        "n1,Ottoline,Vanstone,1990-03-04,female,12 Mill Lane,Leeds,LS6 2AB,",
+        "n2,Ottoline,Vanstone,1961-09-21,female,8 Harbour Road,Hull,HU1 3QT,",
+        "q,Ottoline,Vanstone,,female,12 Mill Lane,Leeds,LS6 2AB,",
+    ])
+    raw = _scores(tmp_path, src, "--pairwise-only")
+    # Judged alone, the undated record could be either namesake (born 29 years apart).
+    assert raw[frozenset(("q", "n1"))] >= 0.5
+    assert raw[frozenset(("q", "n2"))] >= 0.5
+
+    scores = _scores(tmp_path, src)
+    assert scores[frozenset(("q", "n1"))] >= 0.5  # same address: the stronger link wins
+    assert 0.0 < scores[frozenset(("q", "n2"))] < 0.5  # still listed for review, no longer proposed
+    assert scores.get(frozenset(("n1", "n2")), 0.0) < 0.5
+
+
+def test_a_national_id_carries_a_link_to_the_record_it_anchors(tmp_path: Path) -> None:
+    src = _background(tmp_path, [
+        "a,Wilhelmina,Ashworth,1988-02-03,female,12 Mill Lane,Leeds,LS6 2AB,QQ123456A",
+        "b,Wilhelmina,Ashworth-Pike,,female,4 Kiln Road,Hull,HU1 2BB,QQ123456A",
+        "c,Minnie,Ashworth-Pike,,female,4 Kiln Road,Hull,HU1 2BB,",
+    ])
+    raw = _scores(tmp_path, src, "--pairwise-only")
+    assert raw[frozenset(("a", "b"))] >= 0.999
+    assert raw[frozenset(("b", "c"))] >= 0.5
+    assert raw.get(frozenset(("a", "c")), 0.0) < 0.5
+
+    scores = _scores(tmp_path, src)
+    # c is b, and b is a by national id, so c is a.
+    assert scores[frozenset(("a", "c"))] >= 0.5

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from .clusters import adjustments, resolve
 from .model import (
     BLOCKING_RULES,
     FEATURE_COLUMNS,
@@ -57,6 +58,8 @@ class LinkSummary:
     threshold: float
     seconds: float
     model_version: str
+    # Pairs whose probability the file-wide consistency step changed (``internals/clusters.py``).
+    consistency_changes: int = 0
 
 
 _SCHEMA = pa.schema(
@@ -196,7 +199,7 @@ def load_settings(prior: float, model_path: Path = MODEL_PATH) -> dict[str, Any]
 
 
 def add_capped_keys(con: duckdb.DuckDBPyConnection, table: pa.Table, cap: int = NAME_BLOCK_CAP) -> pa.Table:
-    """Add ``name_key_c`` and ``gf_key_c``: the name-only blocking keys, NULL where the block is too big."""
+    """Add ``name_key_c``, ``gf_key_c``, ``fg_key_c``: the name-only blocking keys, NULL where the block is too big."""
     con.register("matching_raw", table)
     try:
         out = con.sql(
@@ -205,7 +208,10 @@ def add_capped_keys(con: duckdb.DuckDBPyConnection, table: pa.Table, cap: int = 
                     AS name_key_c,
                   CASE WHEN gn_key IS NOT NULL AND fn_sx IS NOT NULL
                         AND count(*) OVER (PARTITION BY gn_key, fn_sx) <= {int(cap)}
-                       THEN gn_key || '|' || fn_sx END AS gf_key_c
+                       THEN gn_key || '|' || fn_sx END AS gf_key_c,
+                  CASE WHEN fn_key IS NOT NULL AND gn_sx IS NOT NULL
+                        AND count(*) OVER (PARTITION BY fn_key, gn_sx) <= {int(cap)}
+                       THEN fn_key || '|' || gn_sx END AS fg_key_c
                 FROM matching_raw"""  # noqa: S608
         ).to_arrow_table()
     finally:
@@ -229,9 +235,7 @@ def predict_pairs(
     linker = Linker(sdf, load_settings(prior), log_level=None)
     # Post-processing only lowers probabilities except for national-id agreement, which already carries a
     # very large Bayes factor, so a raw floor well below the output floor loses nothing.
-    predictions = linker.inference.predict(
-        threshold_match_probability=min_probability * 0.1, warning_mode="never"
-    )
+    predictions = linker.inference.predict(threshold_match_probability=min_probability * 0.1, warning_mode="never")
     # Interpolated names and numbers come from our own code and typed parameters, never from the CSV.
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW matching_pairs AS
@@ -239,6 +243,75 @@ def predict_pairs(
             FROM {predictions.physical_name}""",  # noqa: S608
     )
     return "matching_pairs"
+
+
+_IDENTITY_COLUMNS = ("record_id", "nid", "dob", "dob_y", "dob_m", "dob_d")
+
+
+def apply_consistency(con: duckdb.DuckDBPyConnection, pairs: str, identity: pa.Table, threshold: float) -> int:
+    """Rewrite table ``pairs`` (record_id_l, record_id_r, match_probability) so one record belongs to one
+    person across the file; returns how many pairs changed or were added."""
+    edges = [
+        (a, b, float(p))
+        for a, b, p in con.execute(
+            f"SELECT record_id_l, record_id_r, match_probability FROM {pairs} WHERE match_probability >= ?",  # noqa: S608
+            [float(threshold)],
+        ).fetchall()
+    ]
+    if not edges:
+        return 0
+    con.register("matching_identity", identity)
+    try:
+        rows = con.execute(
+            f"""SELECT i.* FROM matching_identity i
+                WHERE i.record_id IN (SELECT record_id_l FROM {pairs} WHERE match_probability >= $t
+                                      UNION SELECT record_id_r FROM {pairs} WHERE match_probability >= $t)""",  # noqa: S608
+            {"t": float(threshold)},
+        ).fetchall()
+    finally:
+        con.unregister("matching_identity")
+    names = _IDENTITY_COLUMNS
+    ident = {row[0]: dict(zip(names, row, strict=True)) for row in rows}
+    resolved = resolve(edges, ident, threshold=threshold)
+    group_of = resolved[0]
+    groups = pa.table({"record_id": list(group_of), "group_id": pa.array(list(group_of.values()), type=pa.int64())})
+    con.register("matching_groups", groups)
+    try:
+        compared = {
+            (a, b): float(p)
+            for a, b, p in con.execute(
+                f"""SELECT o.record_id_l, o.record_id_r, o.match_probability FROM {pairs} o
+                    JOIN matching_groups g1 ON o.record_id_l = g1.record_id
+                    JOIN matching_groups g2 ON o.record_id_r = g2.record_id
+                    WHERE g1.group_id = g2.group_id"""  # noqa: S608
+            ).fetchall()
+        }
+    finally:
+        con.unregister("matching_groups")
+    changes = adjustments(resolved, edges, ident, compared, threshold=threshold)
+    if not changes:
+        return 0
+    changed = pa.table(
+        {
+            "l": [a for a, _ in changes],
+            "r": [b for _, b in changes],
+            "p": pa.array(list(changes.values()), type=pa.float64()),
+        }
+    )
+    con.register("matching_changes", changed)
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE matching_consistent AS
+                SELECT coalesce(o.record_id_l, c.l) AS record_id_l, coalesce(o.record_id_r, c.r) AS record_id_r,
+                       round(coalesce(c.p, o.match_probability), 6) AS match_probability
+                FROM {pairs} o FULL OUTER JOIN matching_changes c
+                  ON o.record_id_l = c.l AND o.record_id_r = c.r"""  # noqa: S608
+        )
+    finally:
+        con.unregister("matching_changes")
+    con.execute(f"DROP TABLE {pairs}")
+    con.execute(f"ALTER TABLE matching_consistent RENAME TO {pairs}")
+    return len(changes)
 
 
 def link_csv(
@@ -249,6 +322,7 @@ def link_csv(
     min_probability: float = 0.05,
     progress: bool = False,
     memory_limit: str | None = None,
+    consistency: bool = True,
 ) -> LinkSummary:
     from .model import MODEL_VERSION
 
@@ -258,7 +332,8 @@ def link_csv(
         logger.warning("normalised %d rows in %.1fs", stats["rows"], time.perf_counter() - start)
 
     out = str(Path(output_path)).replace("'", "''")
-    written = proposed = 0
+    written = proposed = changed = 0
+    identity = table.select(list(_IDENTITY_COLUMNS))
     if stats["rows"] < 2:
         with open(output_path, "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh).writerow(OUTPUT_COLUMNS)
@@ -269,15 +344,19 @@ def link_csv(
                 config["memory_limit"] = memory_limit
             con = duckdb.connect(config=config)
             try:
-                view = predict_pairs(
-                    con, table, prior=default_prior(stats["rows"]), min_probability=min_probability
-                )
+                view = predict_pairs(con, table, prior=default_prior(stats["rows"]), min_probability=min_probability)
                 del table
                 con.execute(
                     f"""CREATE TEMP TABLE matching_out AS
                         SELECT record_id_l, record_id_r, round(match_probability, 6) AS match_probability
                         FROM {view} WHERE match_probability >= {float(min_probability)}""",  # noqa: S608
                 )
+                if consistency:
+                    step = time.perf_counter()
+                    changed = apply_consistency(con, "matching_out", identity, threshold)
+                    if progress:
+                        logger.warning("consistency: %d pairs changed in %.1fs", changed, time.perf_counter() - step)
+                del identity
                 written, proposed = con.execute(
                     "SELECT count(*), count(*) FILTER (WHERE match_probability >= ?) FROM matching_out",
                     [float(threshold)],
@@ -297,6 +376,7 @@ def link_csv(
         threshold=threshold,
         seconds=time.perf_counter() - start,
         model_version=MODEL_VERSION,
+        consistency_changes=changed,
     )
     if progress:
         logger.warning("%s", summary)

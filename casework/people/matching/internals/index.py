@@ -38,7 +38,7 @@ MAX_SCORED_CANDIDATES = 2500
 # bulk path's capped name rules, a bucket larger than this is skipped when the query's other keys (name +
 # birth year, date of birth, postcode, address) already found someone; a name-only query still uses it.
 NAME_BUCKET_CAP = 400
-_NAME_ONLY_TAGS = ("n:", "gf:")
+_NAME_ONLY_TAGS = ("n:", "gf:", "fg:")
 # Hand-set evidence for an estimated age (not in the Splink model, which only sees full dates of birth).
 AGE_CONSISTENT_LOG2 = math.log2(0.9 / 0.15)
 AGE_INCONSISTENT_LOG2 = math.log2(0.05 / 0.7)
@@ -139,6 +139,7 @@ def _keys(f: dict[str, Any]) -> set[str]:
     add("n:", f["name_key"])
     add("ny:", f["name_key"], f["dob_y"])
     add("gf:", f["gn_key"], f["fn_sx"])
+    add("fg:", f["fn_key"], f["gn_sx"])
     add("dn:", f["dob_dm"], f["fn_sx"])
     add("dn:", f["dob_dm"], f["gn_sx"])
     add("dg:", f["dob_dm"], f["gn_key"])
@@ -147,6 +148,8 @@ def _keys(f: dict[str, Any]) -> set[str]:
     add("dp:", f["dob"], f["pc_district"])
     add("at:", f["addr"], f["town"])
     add("id:", f["nid"])
+    add("di:", f["dob"], f["gn_i"])
+    add("mf:", f["dob_md"], f["fn_key"], f["gn_i"])
     return keys
 
 
@@ -349,11 +352,7 @@ def explain(
                 text = f"{comp.description}: exact ({qa})"
             elif label == "known variant":
                 groups = set(q[f"{col}_groups"] or ()) & set(r[f"{col}_groups"] or ())
-                head = (
-                    (given_group_label if comp is GIVEN else family_group_label)(min(groups))
-                    if groups
-                    else ""
-                )
+                head = (given_group_label if comp is GIVEN else family_group_label)(min(groups)) if groups else ""
                 text = f"{comp.description}: known variant ({_pair(qa, ra)}, forms of {head})"
             elif label.startswith("swapped"):
                 text = "given and family names swapped"
@@ -378,11 +377,7 @@ def explain(
             text = f"sex: {label}"
         elif comp is LOCATION:
             if label == "same postcode district or town":
-                label = (
-                    "same district"
-                    if q["pc_district"] and q["pc_district"] == r["pc_district"]
-                    else "same town"
-                )
+                label = "same district" if q["pc_district"] and q["pc_district"] == r["pc_district"] else "same town"
                 text = f"postcode: {label}" if label == "same district" else f"town: {label}"
             else:
                 text = {
@@ -390,9 +385,7 @@ def explain(
                     "same postcode": "postcode: same postcode",
                     "same address line, postcode differs or missing": "address: same address line, "
                     "postcode differs or missing",
-                    "postcode one character different": (
-                        f"postcode: one character different ({q['pc']}/{r['pc']})"
-                    ),
+                    "postcode one character different": (f"postcode: one character different ({q['pc']}/{r['pc']})"),
                     "same postcode sector": "postcode: same sector",
                     "different": "address: different",
                 }.get(label, "address: missing on one side")

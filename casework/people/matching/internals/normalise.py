@@ -312,6 +312,8 @@ def name_features(given_name: str | None, family_name: str | None) -> dict[str, 
         "fn_sx": _none_if_empty(soundex(fk)) if fk else None,
         # Order-free so given/family swaps land in the same block.
         "name_key": "|".join(sorted((gk, fk))) if gk and fk else None,
+        # The initial blocks exact-date pairs whose names both carry typos ("Tbmitope Edwards"/"Temitope Edwafrds").
+        "gn_i": gk[0] if gk else None,
     }
 
 
@@ -334,9 +336,11 @@ def record_features(
             dob_m=m,
             dob_d=d,
             dob_dm=f"{y}-{min(m, d):02d}-{max(m, d):02d}",
+            # Day and month without the year, for a mistyped year ("2014-07-13"/"2013-07-13").
+            dob_md=f"{min(m, d):02d}-{max(m, d):02d}",
         )
     else:
-        feats.update(dob=None, dob_y=None, dob_m=None, dob_d=None, dob_dm=None)
+        feats.update(dob=None, dob_y=None, dob_m=None, dob_d=None, dob_dm=None, dob_md=None)
     pc, sector, district, area = normalise_postcode(postcode)
     addr, house = normalise_address(address_line)
     feats.update(

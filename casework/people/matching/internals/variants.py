@@ -10,7 +10,11 @@ normaliser glues compound Arabic names ("Abdul Rahman" -> "abdulrahman") before 
 
 from __future__ import annotations
 
-GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
+from collections import defaultdict
+
+import nicknames
+
+CURATED_GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
     # Arabic / Somali / South Asian Muslim transliterations
     (
         "muhammad",
@@ -327,6 +331,25 @@ GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
     ("jie", "kit", "chieh"),
     ("yan", "yen", "yann"),
 )
+
+
+def _english_nickname_groups() -> tuple[tuple[str, ...], ...]:
+    """English given names and their nicknames from the ``nicknames`` dataset (Old Dominion University,
+    about 1,100 names: "margaret" -> peggy, maggie, madge ...), one group per canonical name."""
+    by_canonical: dict[str, set[str]] = defaultdict(set)
+    for triplet in nicknames.name_triplets():
+        if triplet.relationship == "has_nickname":
+            by_canonical[triplet.name1.strip().lower()].add(triplet.name2.strip().lower())
+    return tuple(
+        (canonical, *sorted(nicks - {canonical}))
+        for canonical, nicks in sorted(by_canonical.items())
+        if nicks - {canonical}
+    )
+
+
+# Our curated groups come first, so their heads stay the blocking keys for the spellings they list; the
+# dataset adds the long tail of English nicknames a generic table would miss.
+GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = CURATED_GIVEN_NAME_GROUPS + _english_nickname_groups()
 
 FAMILY_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
     ("muhammad", "mohammed", "mohammad", "mohamed", "muhammed", "mohamud", "mohamoud", "maxamed", "mahomed"),
