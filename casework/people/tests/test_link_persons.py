@@ -91,3 +91,18 @@ def test_a_national_id_carries_a_link_to_the_record_it_anchors(tmp_path: Path) -
     scores = _scores(tmp_path, src)
     # c is b, and b is a by national id, so c is a.
     assert scores[frozenset(("a", "c"))] >= 0.5
+
+
+def test_a_date_of_birth_in_the_future_is_read_as_a_slip_not_a_different_person(tmp_path: Path) -> None:
+    from io import StringIO
+
+    src = _background(tmp_path, [
+        "t1,Tobias,Fernsworth,2002-10-15,male,85 William Camp,Leeds,LS8 0SW,",
+        "t2,Tobias,Fernsworth,2092-10-05,male,85 William Camp,Leeds,LS8 0SW,",
+    ])
+    out, stdout = tmp_path / "pairs.csv", StringIO()
+    call_command("link_persons", "--input", str(src), "--output", str(out), stdout=stdout)
+    assert "malformed dates treated as blank" in stdout.getvalue()
+    scores = {frozenset((r["record_id_l"], r["record_id_r"])): float(r["match_probability"])
+              for r in csv.DictReader(out.open())}
+    assert scores[frozenset(("t1", "t2"))] >= 0.5

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -218,8 +218,13 @@ def soundex(name: str) -> str:
     return "".join(out).ljust(4, "0")
 
 
+EARLIEST_BIRTH_YEAR = 1900
+
+
 def parse_dob(value: str | None) -> tuple[date | None, bool]:
-    """Return (date, malformed). Blank is not malformed; anything unparseable is."""
+    """Return (date, malformed). Blank is not malformed; anything unparseable is, and so is a date no
+    living person was born on (in the future, or before 1900): "2092-10-05" is a slip for 2002, and read as
+    a real date it would veto the match with the true one."""
     if value is None:
         return None, False
     text = value.strip()
@@ -228,9 +233,12 @@ def parse_dob(value: str | None) -> tuple[date | None, bool]:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         return None, True
     try:
-        return date(int(text[:4]), int(text[5:7]), int(text[8:10])), False
+        parsed = date(int(text[:4]), int(text[5:7]), int(text[8:10]))
     except ValueError:
         return None, True
+    if parsed.year < EARLIEST_BIRTH_YEAR or parsed > datetime.now(UTC).date():
+        return None, True
+    return parsed, False
 
 
 def normalise_postcode(value: str | None) -> tuple[str | None, str | None, str | None, str | None]:
