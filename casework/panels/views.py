@@ -299,7 +299,23 @@ def _case_meetings(user: User, case: Case) -> list[tuple[str, str]]:
     return [("", "Not at a meeting"), *((str(m.pk), f"{m.date:%-d %B %Y}") for m in meetings)]
 
 
-class CaseVafView(CaseFormView):
+class _AtAMeetingFormView(CaseFormView):
+    """A case form with a "meeting" choice: the meetings the user may see that had this case on the agenda."""
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        form = (form_class or self.get_form_class())(**self.get_form_kwargs())
+        choices = _case_meetings(_user(self.request), self.case)
+        set_choices(form, "meeting", choices)
+        if not form.is_bound and len(choices) > 1:
+            form.initial.setdefault("meeting", choices[1][0])  # the latest meeting with this case on its agenda
+        return form
+
+    def chosen_meeting(self, form: forms.Form) -> Meeting | None:
+        meeting_id = form.cleaned_data["meeting"]
+        return _meeting(self.request, meeting_id) if meeting_id else None
+
+
+class CaseVafView(_AtAMeetingFormView):
     form_class = VafForm
     action_url_name = "panels:case-vaf"
     heading = "Vulnerability assessment (VAF)"
@@ -307,17 +323,9 @@ class CaseVafView(CaseFormView):
     success_message = "VAF recorded"
     case_tab = "panel"
 
-    def get_form(self, form_class: Any = None) -> forms.Form:
-        form = VafForm(**self.get_form_kwargs())
-        choices = _case_meetings(_user(self.request), self.case)
-        set_choices(form, "meeting", choices)
-        if not form.is_bound and len(choices) > 1:
-            form.initial.setdefault("meeting", choices[1][0])  # the latest meeting with this case on its agenda
-        return form
-
     def perform(self, form: forms.Form) -> Any:
         assert isinstance(form, VafForm)
-        meeting = _meeting(self.request, form.cleaned_data["meeting"]) if form.cleaned_data["meeting"] else None
+        meeting = self.chosen_meeting(form)
         return services.vaf_record(
             actor=_user(self.request),
             case=self.case,
@@ -327,7 +335,7 @@ class CaseVafView(CaseFormView):
         )
 
 
-class CaseDecideView(CaseFormView):
+class CaseDecideView(_AtAMeetingFormView):
     form_class = PanelDecideForm
     action_url_name = "panels:case-decide"
     heading = "Record the panel decision"
@@ -335,18 +343,10 @@ class CaseDecideView(CaseFormView):
     success_message = "Panel decision recorded"
     case_tab = "panel"
 
-    def get_form(self, form_class: Any = None) -> forms.Form:
-        form = PanelDecideForm(**self.get_form_kwargs())
-        choices = _case_meetings(_user(self.request), self.case)
-        set_choices(form, "meeting", choices)
-        if not form.is_bound and len(choices) > 1:
-            form.initial.setdefault("meeting", choices[1][0])  # the latest meeting with this case on its agenda
-        return form
-
     def perform(self, form: forms.Form) -> Any:
         assert isinstance(form, PanelDecideForm)
         d = form.cleaned_data
-        meeting = _meeting(self.request, d["meeting"]) if d["meeting"] else None
+        meeting = self.chosen_meeting(form)
         return services.panel_decide(
             actor=_user(self.request),
             case=self.case,
