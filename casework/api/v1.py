@@ -21,7 +21,7 @@ from casework.panels.models import Meeting
 from casework.panels.policies import MeetingPolicy, PanelPolicy
 from casework.people.selectors import person_chronology, person_get_for_user, person_history_outside_scope
 from casework.referrals import services as referral_services
-from casework.referrals.models import Case
+from casework.referrals.models import Case, Referral
 from casework.referrals.policies import CaseAction, CasePolicy, authorize_case
 from casework.referrals.selectors import case_get_for_user, case_list
 from casework.referrals.states import TRANSITIONS, CaseStatus
@@ -113,18 +113,21 @@ def referral_submit(request: HttpRequest, payload: s.ReferralIn) -> Any:
         local_authority=la,
         **{k: v for k, v in data.items() if k != "local_authority"},
     )
-    return Status(
-        201,
-        {
-            "id": referral.pk,
-            "reference": referral.reference,
-            "case_id": referral.case_id,
-            "case_reference": referral.case.reference,
-            "received_at": referral.received_at,
-            "repeat_referral": referral.is_repeat,
-            "previous_referral_count": referral.previous_referral_count,
-        },
-    )
+    return Status(201, _referral_receipt(referral))
+
+
+def _referral_receipt(referral: Referral) -> dict[str, Any]:
+    """What a referrer gets back for any new referral (form, API or re-referral from a handover): the
+    references to quote and whether it joined an earlier history."""
+    return {
+        "id": referral.pk,
+        "reference": referral.reference,
+        "case_id": referral.case_id,
+        "case_reference": referral.case.reference,
+        "received_at": referral.received_at,
+        "repeat_referral": referral.is_repeat,
+        "previous_referral_count": referral.previous_referral_count,
+    }
 
 
 # --- Cases -------------------------------------------------------------------------------------------------
@@ -514,7 +517,4 @@ def handover_raise_rereferral(request: HttpRequest, handover_id: UUID, payload: 
     handover = _get_handover(request, handover_id)
     referral = assessment_services.handover_raise_rereferral(actor=_user(request), handover=handover,
                                                             concern=payload.concern)
-    return Status(201, {"id": referral.pk, "reference": referral.reference, "case_id": referral.case_id,
-                        "case_reference": referral.case.reference, "received_at": referral.received_at,
-                        "repeat_referral": referral.is_repeat,
-                        "previous_referral_count": referral.previous_referral_count})
+    return Status(201, _referral_receipt(referral))
