@@ -26,12 +26,10 @@ class CaseAssessmentsView(CasePageView):
         }
 
 
-class CaseScreenView(CaseFormView):
-    form_class = ScreenForm
-    action_url_name = "assessments:case-screen"
-    heading = "Screen and deconflict the referral"
-    submit_label = "Save screening"
-    success_message = "Screening recorded"
+class _TriageFormView(CaseFormView):
+    """Screening and the gateway decision are made with the case's referrals and the person's earlier cases
+    in view, so no referral is judged alone."""
+
     template_name = "assessments/case_screen.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -39,6 +37,14 @@ class CaseScreenView(CaseFormView):
         context["referrals"] = self.case.referrals.order_by("-received_at")
         context["earlier_cases"] = self.case.person.cases.exclude(pk=self.case.pk).order_by("-opened_at")
         return context
+
+
+class CaseScreenView(_TriageFormView):
+    form_class = ScreenForm
+    action_url_name = "assessments:case-screen"
+    heading = "Screen and deconflict the referral"
+    submit_label = "Save screening"
+    success_message = "Screening recorded"
 
     def perform(self, form: forms.Form) -> Any:
         return services.case_screen(
@@ -49,19 +55,12 @@ class CaseScreenView(CaseFormView):
         )
 
 
-class CaseAssessView(CaseFormView):
+class CaseAssessView(_TriageFormView):
     form_class = AssessForm
     action_url_name = "assessments:case-assess"
     heading = "Gateway assessment (PAF) and decision"
     submit_label = "Record decision"
     success_message = "Assessment and decision recorded"
-    template_name = "assessments/case_screen.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["referrals"] = self.case.referrals.order_by("-received_at")
-        context["earlier_cases"] = self.case.person.cases.exclude(pk=self.case.pk).order_by("-opened_at")
-        return context
 
     def perform(self, form: forms.Form) -> Any:
         assert isinstance(form, AssessForm)
