@@ -62,6 +62,7 @@ test: install ## Install and run the whole test suite (SQLite; set DATABASE_URL 
 
 check: install ## Lint, type-check, import contracts, migrations check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy casework config
 	$(VENV)/bin/lint-imports
 	$(DJANGO_DEV) $(PY) manage.py makemigrations --check --dry-run

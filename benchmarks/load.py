@@ -26,10 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = ROOT / "var" / "bench-10y-7000-s1.sqlite3"
-SERVER_ENV = {"DEBUG": "false", "SECRET_KEY": "benchmark-only-secret", "ALLOWED_HOSTS": "127.0.0.1",
-              "AUDIT_HMAC_KEY": "insecure-development-audit-key",  # the key the dev-built history was chained with
-              "DJANGO_SETTINGS_MODULE": "config.settings.base", "SECURE_COOKIES": "false",
-              "SECURE_SSL_REDIRECT": "false"}  # plain HTTP on loopback; TLS is the reverse proxy's
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "benchmark-only-secret",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "AUDIT_HMAC_KEY": "insecure-development-audit-key",  # the key the dev-built history was chained with
+    "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    "SECURE_COOKIES": "false",
+    "SECURE_SSL_REDIRECT": "false",
+}  # plain HTTP on loopback; TLS is the reverse proxy's
 
 
 def run_target(port: int, target: dict[str, str], threads: int, seconds: float) -> dict[str, object]:
@@ -66,8 +71,14 @@ def run_target(port: int, target: dict[str, str], threads: int, seconds: float) 
         t.join()
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
-    return {"label": target["label"], "requests": len(ordered), "errors": errors[0], "rps": len(ordered) / elapsed,
-            "p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))]}
+    return {
+        "label": target["label"],
+        "requests": len(ordered),
+        "errors": errors[0],
+        "rps": len(ordered) / elapsed,
+        "p50": statistics.median(ordered),
+        "p95": ordered[int(0.95 * (len(ordered) - 1))],
+    }
 
 
 def client(port: int, targets: list[dict[str, str]], threads: int, seconds: float) -> None:
@@ -119,12 +130,17 @@ def main() -> None:
     tok = {u.username: api_token_issue(actor=None, user=u, name="load benchmark")[1] for u in (officer, analyst)}
     targets = [
         {"label": "trivial endpoint (baseline): GET /reference", "path": "/api/v1/reference"},
-        {"label": "triage queue: GET /cases?status=assessment&limit=25",
-         "path": "/api/v1/cases?status=assessment&limit=25"},
+        {
+            "label": "triage queue: GET /cases?status=assessment&limit=25",
+            "path": "/api/v1/cases?status=assessment&limit=25",
+        },
         {"label": "case page: GET /cases/{id}", "path": f"/api/v1/cases/{case.pk}"},
         {"label": "person page: GET /persons/{id}", "path": f"/api/v1/persons/{case.person_id}"},
-        {"label": "official statistics: GET /statistics?year=2023-24", "path": "/api/v1/statistics?year=2023-24",
-         "user": analyst.username},
+        {
+            "label": "official statistics: GET /statistics?year=2023-24",
+            "path": "/api/v1/statistics?year=2023-24",
+            "user": analyst.username,
+        },
     ]
     for t in targets:
         t["token"] = tok[t.pop("user", officer.username)]
@@ -133,8 +149,19 @@ def main() -> None:
 
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     try:
         for _ in range(100):
             try:
@@ -143,10 +170,26 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         warm = json.dumps({"port": port, "targets": targets})
-        subprocess.run([sys.executable, __file__, "--client", warm, "--threads", "1", "--seconds", "0.5"],
-                       check=True, capture_output=True)
-        out = subprocess.run([sys.executable, __file__, "--client", warm, "--threads", str(args.threads),
-                              "--seconds", str(args.seconds)], check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            [sys.executable, __file__, "--client", warm, "--threads", "1", "--seconds", "0.5"],
+            check=True,
+            capture_output=True,
+        )
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--client",
+                warm,
+                "--threads",
+                str(args.threads),
+                "--seconds",
+                str(args.seconds),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -155,16 +198,22 @@ def main() -> None:
     if failed:
         sys.exit(f"More than 10% of requests failed (not 200) for: {', '.join(failed)}; figures not recorded.")
     base = results[0]["rps"]
-    lines = [f"#### Concurrent load, {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'}", "",
-             f"Command: `{'DATABASE_URL=postgres://… ' if vendor == 'postgresql' else ''}.venv/bin/python "
-             f"{' '.join(['benchmarks/load.py', *sys.argv[1:]])}`. gunicorn {args.workers} sync workers "
-             f"(DEBUG off) on 127.0.0.1; a second process with {args.threads} threads, {args.seconds:g} s per "
-             f"operation, a new connection per request; {os.cpu_count()} CPUs shared by server and client.", "",
-             "| operation | requests | errors | req/s | p50 | p95 | req/s / baseline req/s |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"#### Concurrent load, {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'}",
+        "",
+        f"Command: `{'DATABASE_URL=postgres://… ' if vendor == 'postgresql' else ''}.venv/bin/python "
+        f"{' '.join(['benchmarks/load.py', *sys.argv[1:]])}`. gunicorn {args.workers} sync workers "
+        f"(DEBUG off) on 127.0.0.1; a second process with {args.threads} threads, {args.seconds:g} s per "
+        f"operation, a new connection per request; {os.cpu_count()} CPUs shared by server and client.",
+        "",
+        "| operation | requests | errors | req/s | p50 | p95 | req/s / baseline req/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['label']} | {r['requests']} | {r['errors']} | {r['rps']:.0f} | "
-                     f"{r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | {r['rps'] / base:.2f} |")
+        lines.append(
+            f"| {r['label']} | {r['requests']} | {r['errors']} | {r['rps']:.0f} | "
+            f"{r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | {r['rps'] / base:.2f} |"
+        )
     text = "\n".join(lines)
     print(text)
     if not args.no_docs:

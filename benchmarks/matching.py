@@ -207,9 +207,7 @@ def bench_search(sizes: list[int], n_queries: int) -> list[str]:
 
     lines = []
     for n in sizes:
-        records, truth = generate_people(
-            n, seed=HELD_OUT_SEED + 7 * n, records_per_person_weights=(0.0, 1.0, 0.0, 0.0)
-        )
+        records, truth = generate_people(n, seed=HELD_OUT_SEED + 7 * n, records_per_person_weights=(0.0, 1.0, 0.0, 0.0))
         # One record per person goes into the index; the person's other record becomes the query.
         indexed: dict[int, dict[str, str]] = {}
         queries: list[tuple[dict[str, str], str]] = []
@@ -288,9 +286,7 @@ def write_docs(body: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--sizes",
         default="10000,100000,1000000",
@@ -330,8 +326,7 @@ def main() -> None:
         out += header + bench_bulk(tmp, sorted({5_000, *sizes}))
     header = [
         "",
-        f"### Interactive search ({n_queries} queries; query = another corrupted record of an "
-        "indexed person)",
+        f"### Interactive search ({n_queries} queries; query = another corrupted record of an indexed person)",
         "",
         "| persons | index build | index memory (RSS growth) | p50 | p95 | found in top 10 | "
         "baseline exact lookup p50 | baseline found | baseline linear rapidfuzz scan p50 |",

@@ -96,33 +96,59 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Referral.objects.exists():
         t0 = time.perf_counter()
-        call_command("generate_synthetic_data", "--years", str(args.years), "--referrals-per-year",
-                     str(args.referrals_per_year), "--seed", str(args.seed))
+        call_command(
+            "generate_synthetic_data",
+            "--years",
+            str(args.years),
+            "--referrals-per-year",
+            str(args.referrals_per_year),
+            "--seed",
+            str(args.seed),
+        )
         print(f"generated the history in {time.perf_counter() - t0:.0f} s", flush=True)
 
     vendor = connection.vendor
     year = FinancialYear.parse(args.year)
     first = Referral.objects.order_by("referred_on").values_list("referred_on", flat=True).first()
     last = Referral.objects.order_by("-referred_on").values_list("referred_on", flat=True).first()
-    counts = {"referrals": Referral.objects.count(), "cases": Case.objects.count(),
-              "reviews": Review.objects.count(), "audit events": AuditEvent.objects.count()}
-    command = " ".join(["DATABASE_URL=postgres://…" if vendor == "postgresql" else "", ".venv/bin/python",
-                        "benchmarks/scale.py", *sys.argv[1:]]).strip()
+    counts = {
+        "referrals": Referral.objects.count(),
+        "cases": Case.objects.count(),
+        "reviews": Review.objects.count(),
+        "audit events": AuditEvent.objects.count(),
+    }
+    command = " ".join(
+        [
+            "DATABASE_URL=postgres://…" if vendor == "postgresql" else "",
+            ".venv/bin/python",
+            "benchmarks/scale.py",
+            *sys.argv[1:],
+        ]
+    ).strip()
     say(f"### {'PostgreSQL' if vendor == 'postgresql' else 'SQLite'} ({dt.date.today():%d %B %Y})")  # noqa: DTZ011
     say()
-    say(f"Command: `{command}`. Data: `generate_synthetic_data --years {args.years} --referrals-per-year "
+    say(
+        f"Command: `{command}`. Data: `generate_synthetic_data --years {args.years} --referrals-per-year "
         f"{args.referrals_per_year} --seed {args.seed}` ({first} to {last}; "
         + ", ".join(f"{v:,} {k}" for k, v in counts.items())
         + f"). Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {vendor}"
-        + (f" {connection.Database.sqlite_version}" if vendor == "sqlite"
-           else f" {connection.pg_version // 10000}.{connection.pg_version % 100}") + ".")
+        + (
+            f" {connection.Database.sqlite_version}"
+            if vendor == "sqlite"
+            else f" {connection.pg_version // 10000}.{connection.pg_version % 100}"
+        )
+        + "."
+    )
     say()
 
     with override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         # --- Official statistics for one financial year -------------------------------------------------------
         def baseline_stats() -> None:
-            list(Referral.objects.filter(referred_on__gte=year.first_day, referred_on__lte=year.last_day)
-                 .values_list("id", "sector", "referred_on"))
+            list(
+                Referral.objects.filter(referred_on__gte=year.first_day, referred_on__lte=year.last_day).values_list(
+                    "id", "sector", "referred_on"
+                )
+            )
 
         official_statistics(year=year)  # warm
         stats_t = timed(lambda: official_statistics(year=year), args.runs)
@@ -132,18 +158,24 @@ def main() -> None:
         total = release.tables[0].total()
         say("| benchmark | median | max | baseline (same run) | baseline median | ratio | target |")
         say("|---|---|---|---|---|---|---|")
-        say(f"| official statistics {year.label} ({total:,} referrals, 12 tables, {len(q.captured_queries)} "
+        say(
+            f"| official statistics {year.label} ({total:,} referrals, 12 tables, {len(q.captured_queries)} "
             f"queries) | {ms(statistics.median(stats_t))} | {ms(max(stats_t))} | fetch the year's referral rows "
             f"(3 columns) | {ms(statistics.median(base_t))} | "
-            f"{statistics.median(stats_t) / statistics.median(base_t):.1f}x | < 2 s |")
+            f"{statistics.median(stats_t) / statistics.median(base_t):.1f}x | < 2 s |"
+        )
 
         # --- Dashboards -----------------------------------------------------------------------------------------
         from casework.accounts.models import Role
         from casework.reporting.selectors import dashboard
 
         lead = User(role=Role.ASSURANCE_LEAD, is_active=True)
-        chair = User.objects.filter(role=Role.CHANNEL_CHAIR, username__startswith="synthetic.chair.").annotate(
-            n=Count("local_authority__cases")).order_by("-n").first()
+        chair = (
+            User.objects.filter(role=Role.CHANNEL_CHAIR, username__startswith="synthetic.chair.")
+            .annotate(n=Count("local_authority__cases"))
+            .order_by("-n")
+            .first()
+        )
         assert chair is not None
         since = dt.date.today() - dt.timedelta(days=365)  # noqa: DTZ011
 
@@ -156,10 +188,12 @@ def main() -> None:
             dash_t = timed(lambda user=user: dashboard(user=user), args.runs)
             with CaptureQueriesContext(connection) as q:
                 dashboard(user=user)
-            say(f"| dashboard, {who}, last 12 months ({len(q.captured_queries)} queries) | "
+            say(
+                f"| dashboard, {who}, last 12 months ({len(q.captured_queries)} queries) | "
                 f"{ms(statistics.median(dash_t))} | {ms(max(dash_t))} | count the referrals of the last 12 months | "
                 f"{ms(statistics.median(dash_base))} | "
-                f"{statistics.median(dash_t) / statistics.median(dash_base):.1f}x | |")
+                f"{statistics.median(dash_t) / statistics.median(dash_base):.1f}x | |"
+            )
 
         # --- Review sweep over the whole history ---------------------------------------------------------------
         t0 = time.perf_counter()
@@ -173,15 +207,21 @@ def main() -> None:
             Task.objects.filter(done_at__isnull=True).count()
 
         sweep_base = timed(baseline_sweep, args.runs)
-        pending = dict(Review.objects.filter(status__in=PENDING_STATUSES).values_list("status")
-                       .annotate(n=Count("id")).values_list("status", "n"))
+        pending = dict(
+            Review.objects.filter(status__in=PENDING_STATUSES)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
         with CaptureQueriesContext(connection) as q:
             again = sweep_reviews()
-        say(f"| review sweep, steady state (nothing changes state: {again}; {Review.objects.count():,} reviews, "
+        say(
+            f"| review sweep, steady state (nothing changes state: {again}; {Review.objects.count():,} reviews, "
             f"pending {pending}; {len(q.captured_queries)} queries) | {ms(statistics.median(sweep_t))} | "
             f"{ms(max(sweep_t))} | count the sweep's candidates and open tasks | "
             f"{ms(statistics.median(sweep_base))} | "
-            f"{statistics.median(sweep_t) / statistics.median(sweep_base):.1f}x | < 1 s |")
+            f"{statistics.median(sweep_t) / statistics.median(sweep_base):.1f}x | < 1 s |"
+        )
         say(f"| review sweep, first run in this process ({settle}) | {ms(settle_t)} | | | | | |")
         say()
 
@@ -192,17 +232,28 @@ def main() -> None:
         _, token = api_token_issue(actor=None, user=officer, name="benchmark")
         client = Client()
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-        busiest = (Case.objects.filter(region=region).annotate(n=Count("person__referrals"))
-                   .order_by("-n", "-opened_at").first())
-        single = Case.objects.filter(region=region, person__referrals__isnull=False).annotate(
-            n=Count("person__referrals")).filter(n=1).order_by("-opened_at").first()
+        busiest = (
+            Case.objects.filter(region=region)
+            .annotate(n=Count("person__referrals"))
+            .order_by("-n", "-opened_at")
+            .first()
+        )
+        single = (
+            Case.objects.filter(region=region, person__referrals__isnull=False)
+            .annotate(n=Count("person__referrals"))
+            .filter(n=1)
+            .order_by("-opened_at")
+            .first()
+        )
         assert busiest is not None
         assert single is not None
         n_triage = Case.objects.filter(region=region, status__in=["screening", "assessment"]).count()
         probes = [
             ("trivial endpoint (baseline): GET /reference", "/api/v1/reference"),
-            (f"triage queue: GET /cases?status=assessment&limit=10 ({n_triage} in screening/assessment)",
-             "/api/v1/cases?status=assessment&limit=10"),
+            (
+                f"triage queue: GET /cases?status=assessment&limit=10 ({n_triage} in screening/assessment)",
+                "/api/v1/cases?status=assessment&limit=10",
+            ),
             ("triage queue: GET /cases?status=assessment&limit=50", "/api/v1/cases?status=assessment&limit=50"),
             ("open caseload: GET /cases?status=police_led&limit=50", "/api/v1/cases?status=police_led&limit=50"),
             ("case page: GET /cases/{id} (person with 1 referral)", f"/api/v1/cases/{single.pk}"),
@@ -210,8 +261,10 @@ def main() -> None:
             ("person page: GET /persons/{id} (1 referral)", f"/api/v1/persons/{single.person_id}"),
             (f"person page: GET /persons/{{id}} ({busiest.n} referrals)", f"/api/v1/persons/{busiest.person_id}"),
         ]
-        say(f"API as `{officer.username}` ({region.name}: {Case.objects.filter(region=region).count():,} cases), "
-            f"{args.api_runs} requests each after one warm-up; server time in process.")
+        say(
+            f"API as `{officer.username}` ({region.name}: {Case.objects.filter(region=region).count():,} cases), "
+            f"{args.api_runs} requests each after one warm-up; server time in process."
+        )
         say()
         say("| request | status | p50 | p95 | queries | p50 / baseline p50 |")
         say("|---|---|---|---|---|---|")
@@ -224,8 +277,10 @@ def main() -> None:
                 client.get(url, **headers)
             p50 = statistics.median(times)
             base_p50 = base_p50 or p50
-            say(f"| {label} | {response.status_code} | {ms(p50)} | {ms(p95(times))} | {len(q.captured_queries)} | "
-                f"{p50 / base_p50:.1f}x |")
+            say(
+                f"| {label} | {response.status_code} | {ms(p50)} | {ms(p95(times))} | {len(q.captured_queries)} | "
+                f"{p50 / base_p50:.1f}x |"
+            )
         say()
 
     if not args.no_docs:
@@ -240,7 +295,7 @@ def write_docs(lines: list[str], vendor: str, settings: Any) -> None:
     if SECTION not in text:
         text = text.rstrip() + f"\n\n{SECTION}\n\nGenerated by `benchmarks/scale.py` (see its docstring).\n\n"
     start = text.index(SECTION)
-    nxt = re.search(r"^## ", text[start + len(SECTION):], flags=re.MULTILINE)
+    nxt = re.search(r"^## ", text[start + len(SECTION) :], flags=re.MULTILINE)
     end = start + len(SECTION) + nxt.start() if nxt else len(text)
     section = text[start:end]
     # Replace only this database's subsection, keeping the other database's figures.

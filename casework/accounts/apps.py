@@ -7,4 +7,3 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from casework.accounts import audit_events, signals  # noqa: F401
-

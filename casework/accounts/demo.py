@@ -33,8 +33,10 @@ def demo_current_code(user: User) -> str:
 
 def print_demo_second_factors(stdout: TextIO | OutputWrapper, usernames: Iterable[str]) -> None:
     """Give each demo user (except the referrer, who needs none) a TOTP device and print how to get codes."""
-    stdout.write("Second factor (TOTP) for demo staff users — add the key to an authenticator app, or run\n"
-                 "  .venv/bin/python manage.py demo_otp_code USERNAME   to print the current 6-digit code:\n")
+    stdout.write(
+        "Second factor (TOTP) for demo staff users — add the key to an authenticator app, or run\n"
+        "  .venv/bin/python manage.py demo_otp_code USERNAME   to print the current 6-digit code:\n"
+    )
     for user in User.objects.filter(username__in=list(usernames)).exclude(role=Role.REFERRER).order_by("username"):
         device = demo_totp_device(user)
         stdout.write(f"  {user.username:<16} key {base64.b32encode(device.bin_key).decode()}\n")

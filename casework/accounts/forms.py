@@ -39,9 +39,12 @@ class SignInForm(AuthenticationForm):
 
 class OtpForm(forms.Form):
     token = forms.CharField(
-        label="Security code", max_length=8, min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9]*", "spellcheck": "false"}),
+        label="Security code",
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "spellcheck": "false"}
+        ),
         help_text="The 6-digit code from your authenticator app.",
     )
 

@@ -57,7 +57,9 @@ class AuditPageDenialsMiddleware:
             from casework.audit.services import audit_record
 
             user = getattr(request, "user", None)
-            audit_record(event="auth.permission_denied",
-                         actor=user if user is not None and user.is_authenticated else None,
-                         data={"path": request.path, "method": request.method})
+            audit_record(
+                event="auth.permission_denied",
+                actor=user if user is not None and user.is_authenticated else None,
+                data={"path": request.path, "method": request.method},
+            )
         return response

@@ -31,8 +31,13 @@ def active_grant_for(*, user: User, targets: list[tuple[str, Any]]) -> AccessGra
     """The unexpired break-glass grant through which the user sees a record (the first of `targets`, e.g. the
     case itself then its person), for the audit event of the read: who, when, what, and why."""
     for target_type, target_id in targets:
-        grant = (AccessGrant.objects.filter(user=user, target_type=target_type, target_id=target_id,
-                                            expires_at__gt=timezone.now()).order_by("-expires_at").first())
+        grant = (
+            AccessGrant.objects.filter(
+                user=user, target_type=target_type, target_id=target_id, expires_at__gt=timezone.now()
+            )
+            .order_by("-expires_at")
+            .first()
+        )
         if grant is not None:
             return grant
     return None

@@ -72,5 +72,6 @@ def sign_in_locked_out(*, username: str, ip: str | None) -> bool:
 def sign_in_attempt_record(*, username: str, ip: str | None, succeeded: bool, stage: str = "password") -> None:
     """Keep one attempt for the lock-out count. Written outside any request transaction on purpose: a failed
     sign-in must count even though nothing else about the request is saved."""
-    SignInAttempt.objects.create(username=username[:150], ip=ip or None, attempted_at=timezone.now(),
-                                 succeeded=succeeded, stage=stage)
+    SignInAttempt.objects.create(
+        username=username[:150], ip=ip or None, attempted_at=timezone.now(), succeeded=succeeded, stage=stage
+    )

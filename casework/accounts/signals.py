@@ -26,8 +26,9 @@ def _signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 
 @receiver(user_login_failed, dispatch_uid="casework_audit_sign_in_failed")
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                    **kwargs: Any) -> None:
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))  # Django has already masked the password
     sign_in_attempt_record(username=username, ip=_ip(request), succeeded=False)
     audit_record(event="auth.sign_in_failed", actor=None, data={"username": username, "via": "password"})

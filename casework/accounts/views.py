@@ -39,8 +39,9 @@ def _user(request: HttpRequest) -> User:
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -113,8 +114,11 @@ class OtpSetupView(_SecondFactorView):
     def _page(self, request: HttpRequest, form: OtpForm) -> HttpResponse:
         device = self._device(request)
         key = base64.b32encode(device.bin_key).decode()
-        return render(request, "accounts/otp_setup.html", self._context(
-            form, otpauth_uri=device.config_url, secret=key, qr_data_uri=_qr_svg(device.config_url)))
+        return render(
+            request,
+            "accounts/otp_setup.html",
+            self._context(form, otpauth_uri=device.config_url, secret=key, qr_data_uri=_qr_svg(device.config_url)),
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if any(True for _ in devices_for_user(request.user, confirmed=True)):

@@ -71,9 +71,17 @@ def _assurance_lead(request: HttpRequest) -> User:
 
 def _qa_out(item: QaItem) -> dict[str, Any]:
     a = item.assessment
-    return {"id": item.pk, "assessment_id": a.pk, "case_id": a.case_id, "decision": a.decision,
-            "concern_type": a.concern_type, "reason": item.reason, "policy_version": a.policy_version.version,
-            "finding": item.finding, "finding_reason": item.finding_reason}
+    return {
+        "id": item.pk,
+        "assessment_id": a.pk,
+        "case_id": a.case_id,
+        "decision": a.decision,
+        "concern_type": a.concern_type,
+        "reason": item.reason,
+        "policy_version": a.policy_version.version,
+        "finding": item.finding,
+        "finding_reason": item.finding_reason,
+    }
 
 
 @api.post("/qa/samples", response={201: list[QaItemOut], **ERRORS}, operation_id="qa_sample_draw", tags=["assurance"])
@@ -92,24 +100,37 @@ def qa_item_list(request: HttpRequest, open_only: bool = True) -> Any:
     return [_qa_out(i) for i in items[:500]]
 
 
-@api.post("/qa/items/{item_id}/finding", response={200: QaItemOut, **ERRORS}, operation_id="qa_finding_record",
-          tags=["assurance"])
+@api.post(
+    "/qa/items/{item_id}/finding",
+    response={200: QaItemOut, **ERRORS},
+    operation_id="qa_finding_record",
+    tags=["assurance"],
+)
 def qa_finding_record(request: HttpRequest, item_id: UUID, payload: QaFindingIn) -> Any:
     user = _assurance_lead(request)
     item = QaItem.objects.select_related("assessment__policy_version").filter(pk=item_id).first()
     if item is None:
         raise NotFound("No QA item with that id.")
-    return _qa_out(assurance_services.qa_finding_record(actor=user, item=item, agree=payload.agree,
-                                                        reason=payload.reason))
+    return _qa_out(
+        assurance_services.qa_finding_record(actor=user, item=item, agree=payload.agree, reason=payload.reason)
+    )
 
 
-@api.get("/reports/thresholds", response={200: list[ThresholdRow], **ERRORS}, operation_id="thresholds_report",
-         tags=["assurance"])
-def thresholds_report_view(request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None,
-                           format: str = "json") -> Any:
+@api.get(
+    "/reports/thresholds",
+    response={200: list[ThresholdRow], **ERRORS},
+    operation_id="thresholds_report",
+    tags=["assurance"],
+)
+def thresholds_report_view(
+    request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None, format: str = "json"
+) -> Any:
     rows = thresholds_report(user=_user(request), date_from=date_from, date_to=date_to)
-    audit_record(event="report.thresholds_viewed", actor=_user(request),
-                 data={"from": str(date_from), "to": str(date_to), "format": format})
+    audit_record(
+        event="report.thresholds_viewed",
+        actor=_user(request),
+        data={"from": str(date_from), "to": str(date_to), "format": format},
+    )
     if format == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS)

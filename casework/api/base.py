@@ -42,9 +42,13 @@ api = NinjaAPI(
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, PermissionDenied):
         # Written here, after the service's transaction has rolled back, so the denial itself is kept.
-        audit_record(event="auth.permission_denied", actor=getattr(request, "user", None),
-                     target_type=exc.details.get("target_type", ""), target_id=exc.details.get("target_id", ""),
-                     data={"action": exc.details.get("action", ""), "path": request.path})
+        audit_record(
+            event="auth.permission_denied",
+            actor=getattr(request, "user", None),
+            target_type=exc.details.get("target_type", ""),
+            target_id=exc.details.get("target_id", ""),
+            data={"action": exc.details.get("action", ""), "path": request.path},
+        )
     body = exc.as_dict()
     if isinstance(exc, PermissionDenied):
         body.pop("details", None)  # internal routing data, not for the client
@@ -70,8 +74,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     # A missing, wrong or revoked token is a failed sign-in: audited (never the token itself).
-    audit_record(event="auth.sign_in_failed", actor=None, data={"via": "api_token", "path": request.path,
-                                                                "token_sent": "HTTP_AUTHORIZATION" in request.META})
+    audit_record(
+        event="auth.sign_in_failed",
+        actor=None,
+        data={"via": "api_token", "path": request.path, "token_sent": "HTTP_AUTHORIZATION" in request.META},
+    )
     return api.create_response(
         request,
         {"code": "unauthenticated", "message": "Send a valid API token: Authorization: Bearer <token>."},

@@ -89,29 +89,49 @@ def _candidates(user: User, referral: Referral) -> list[dict[str, Any]]:
         in_scope = p.candidate_id in visible
         # Outside the officer's scope the match is shown without identifying details until they open the
         # person's history with a recorded reason (the repeat-referral rule).
-        out.append({"person_id": p.candidate_id, "probability": p.probability, "explanation": p.explanation,
-                    "model_version": p.model_version, "status": p.status, "in_your_scope": in_scope,
-                    "name": p.candidate.full_name if in_scope else None,
-                    "date_of_birth": p.candidate.date_of_birth if in_scope else None})
+        out.append(
+            {
+                "person_id": p.candidate_id,
+                "probability": p.probability,
+                "explanation": p.explanation,
+                "model_version": p.model_version,
+                "status": p.status,
+                "in_your_scope": in_scope,
+                "name": p.candidate.full_name if in_scope else None,
+                "date_of_birth": p.candidate.date_of_birth if in_scope else None,
+            }
+        )
     return out
 
 
-@api.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, operation_id="referral_get",
-         tags=["referrals"])
+@api.get(
+    "/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, operation_id="referral_get", tags=["referrals"]
+)
 def referral_get(request: HttpRequest, referral_id: UUID) -> Any:
     return _referral_out(_user(request), referral_get_for_user(user=_user(request), referral_id=referral_id))
 
 
 def _referral_out(user: User, referral: Referral) -> dict[str, Any]:
-    earlier = (Referral.objects.filter(person_id=referral.person_id, received_at__lt=referral.received_at)
-               .select_related("region").order_by("referred_on"))
+    earlier = (
+        Referral.objects.filter(person_id=referral.person_id, received_at__lt=referral.received_at)
+        .select_related("region")
+        .order_by("referred_on")
+    )
     return {
-        "id": referral.pk, "reference": referral.reference, "case_id": referral.case_id,
-        "person_id": referral.person_id, "referred_on": referral.referred_on, "sector": referral.sector,
-        "urgency": referral.urgency, "concern": referral.concern, "repeat_referral": referral.is_repeat,
+        "id": referral.pk,
+        "reference": referral.reference,
+        "case_id": referral.case_id,
+        "person_id": referral.person_id,
+        "referred_on": referral.referred_on,
+        "sector": referral.sector,
+        "urgency": referral.urgency,
+        "concern": referral.concern,
+        "repeat_referral": referral.is_repeat,
         "previous_referral_count": referral.previous_referral_count,
-        "earlier_referrals": [{"reference": r.reference, "referred_on": r.referred_on, "sector": r.sector,
-                               "region": r.region.code} for r in earlier],
+        "earlier_referrals": [
+            {"reference": r.reference, "referred_on": r.referred_on, "sector": r.sector, "region": r.region.code}
+            for r in earlier
+        ],
         "re_referral_of": referral.re_referral_of_id,
         "possible_matches": _candidates(user, referral),
     }
@@ -127,29 +147,44 @@ def _linkable_person(user: User, referral: Referral, person_id: UUID) -> Person:
     return person
 
 
-@api.post("/referrals/{referral_id}/link", response={200: ReferralOut, **ERRORS},
-          operation_id="referral_link_person", tags=["referrals"])
+@api.post(
+    "/referrals/{referral_id}/link",
+    response={200: ReferralOut, **ERRORS},
+    operation_id="referral_link_person",
+    tags=["referrals"],
+)
 def referral_link_person(request: HttpRequest, referral_id: UUID, payload: LinkIn) -> Any:
     referral = referral_get_for_user(user=_user(request), referral_id=referral_id)
     person = _linkable_person(_user(request), referral, payload.person_id)
-    linked = referral_services.referral_link_person(actor=_user(request), referral=referral, person=person,
-                                                    reason=payload.reason, expected_version=payload.expected_version)
+    linked = referral_services.referral_link_person(
+        actor=_user(request),
+        referral=referral,
+        person=person,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
     # The referral may now sit in the person's open case in another region: answer with what was done.
     return _referral_out(_user(request), linked)
 
 
-@api.post("/referrals/{referral_id}/reject-match", response={200: ReferralOut, **ERRORS},
-          operation_id="referral_reject_match", tags=["referrals"])
+@api.post(
+    "/referrals/{referral_id}/reject-match",
+    response={200: ReferralOut, **ERRORS},
+    operation_id="referral_reject_match",
+    tags=["referrals"],
+)
 def referral_reject_match(request: HttpRequest, referral_id: UUID, payload: LinkIn) -> Any:
     referral = referral_get_for_user(user=_user(request), referral_id=referral_id)
     person = _linkable_person(_user(request), referral, payload.person_id)
-    referral_services.referral_reject_match(actor=_user(request), referral=referral, person=person,
-                                            reason=payload.reason)
+    referral_services.referral_reject_match(
+        actor=_user(request), referral=referral, person=person, reason=payload.reason
+    )
     return referral_get(request, referral_id)
 
 
-@api.post("/persons/{person_id}/merge", response={201: MergeOut, **ERRORS}, operation_id="person_merge",
-          tags=["people"])
+@api.post(
+    "/persons/{person_id}/merge", response={201: MergeOut, **ERRORS}, operation_id="person_merge", tags=["people"]
+)
 def person_merge(request: HttpRequest, person_id: UUID, payload: MergeIn) -> Any:
     visible = PersonPolicy.visible_to(_user(request))
     source = visible.filter(pk=person_id).first()
@@ -162,8 +197,9 @@ def person_merge(request: HttpRequest, person_id: UUID, payload: MergeIn) -> Any
     return Status(201, merge)
 
 
-@api.post("/merges/{merge_id}/unmerge", response={200: MergeOut, **ERRORS}, operation_id="person_unmerge",
-          tags=["people"])
+@api.post(
+    "/merges/{merge_id}/unmerge", response={200: MergeOut, **ERRORS}, operation_id="person_unmerge", tags=["people"]
+)
 def person_unmerge(request: HttpRequest, merge_id: int, payload: UnmergeIn) -> Any:
     merge = PersonMerge.objects.filter(pk=merge_id, target__in=PersonPolicy.visible_to(_user(request))).first()
     if merge is None or _user(request).role not in ("prevent_officer", "prevent_supervisor"):

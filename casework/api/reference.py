@@ -53,8 +53,12 @@ def reference_data(request: HttpRequest) -> Any:
             {"code": la.code, "name": la.name, "region": la.region.code, "channel_panel_id": panels.get(la.pk)}
             for la in LocalAuthority.objects.select_related("region")
         ],
-        "sectors": _choices(Sector), "urgencies": _choices(Urgency), "concern_types": _choices(ConcernType),
-        "gateway_decisions": _choices(GatewayDecisionChoice), "other_vulnerabilities": _choices(OtherVulnerability),
-        "handover_service_types": _choices(ServiceType), "closure_reasons": _choices(ClosureReason),
+        "sectors": _choices(Sector),
+        "urgencies": _choices(Urgency),
+        "concern_types": _choices(ConcernType),
+        "gateway_decisions": _choices(GatewayDecisionChoice),
+        "other_vulnerabilities": _choices(OtherVulnerability),
+        "handover_service_types": _choices(ServiceType),
+        "closure_reasons": _choices(ClosureReason),
         "intervention_types": [{"code": t.code, "name": t.name} for t in InterventionType.objects.filter(active=True)],
     }

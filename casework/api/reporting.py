@@ -62,9 +62,19 @@ def statistics_get(request: HttpRequest, year: str = "") -> Any:
         "period": f"{fy.first_day.isoformat()}/{fy.last_day.isoformat()}",
         "age_bands": release.age_bands.name,
         "disclosure_control": "Counts from 1 to 4 are shown as [c], with secondary suppression; totals are not.",
-        "tables": [{"number": t.number, "code": t.code, "title": t.title, "dimension": t.dimension, "note": t.note,
-                    "rows": [{"label": r.label, "level": r.level, "number": r.published, "percent": r.percent}
-                             for r in t.rows]} for t in release.tables],
+        "tables": [
+            {
+                "number": t.number,
+                "code": t.code,
+                "title": t.title,
+                "dimension": t.dimension,
+                "note": t.note,
+                "rows": [
+                    {"label": r.label, "level": r.level, "number": r.published, "percent": r.percent} for r in t.rows
+                ],
+            }
+            for t in release.tables
+        ],
     }
 
 
@@ -75,6 +85,9 @@ def dashboard_get(request: HttpRequest, date_from: dt.date | None = None, date_t
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("date_from must be on or before date_to.", field="date_from")
     out = dashboard(user=_user(request), date_from=date_from, date_to=date_to)
-    audit_record(event="report.dashboard_viewed", actor=_user(request),
-                 data={"from": str(out["date_from"]), "to": str(out["date_to"])})
+    audit_record(
+        event="report.dashboard_viewed",
+        actor=_user(request),
+        data={"from": str(out["date_from"]), "to": str(out["date_to"])},
+    )
     return out

@@ -37,19 +37,51 @@ class AuditEventOut(Schema):
     ip: str | None
 
 
-@api.get("/audit-events", response={200: list[AuditEventOut], **ERRORS}, operation_id="audit_event_list",
-         tags=["audit"])
-def audit_event_list(request: HttpRequest, target_type: str = "", target_id: str = "", actor: str = "",
-                     event: str = "", date_from: dt.date | None = None, date_to: dt.date | None = None,
-                     flagged: bool | None = None, limit: int = 100, offset: int = 0) -> Any:
+@api.get(
+    "/audit-events", response={200: list[AuditEventOut], **ERRORS}, operation_id="audit_event_list", tags=["audit"]
+)
+def audit_event_list(
+    request: HttpRequest,
+    target_type: str = "",
+    target_id: str = "",
+    actor: str = "",
+    event: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    flagged: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Any:
     """Assurance leads: the whole log; Channel chairs: events about their panel's cases. `event` may end in '*'
     (prefix). `flagged=true` lists break-glass accesses and exports. The viewing is audited."""
-    rows = access.audit_event_list(user=_user(request), target_type=target_type, target_id=target_id, actor=actor,
-                                   event=event, date_from=date_from, date_to=date_to, flagged=flagged,
-                                   limit=limit, offset=max(0, offset))
-    return [{"seq": e.seq, "occurred_at": e.occurred_at, "event": e.event, "actor": e.actor_label,
-             "target_type": e.target_type, "target_id": e.target_id, "data": e.data, "reason": e.reason,
-             "flagged": e.flagged, "request_id": e.request_id, "ip": e.ip} for e in rows]
+    rows = access.audit_event_list(
+        user=_user(request),
+        target_type=target_type,
+        target_id=target_id,
+        actor=actor,
+        event=event,
+        date_from=date_from,
+        date_to=date_to,
+        flagged=flagged,
+        limit=limit,
+        offset=max(0, offset),
+    )
+    return [
+        {
+            "seq": e.seq,
+            "occurred_at": e.occurred_at,
+            "event": e.event,
+            "actor": e.actor_label,
+            "target_type": e.target_type,
+            "target_id": e.target_id,
+            "data": e.data,
+            "reason": e.reason,
+            "flagged": e.flagged,
+            "request_id": e.request_id,
+            "ip": e.ip,
+        }
+        for e in rows
+    ]
 
 
 class AccessRequestIn(Schema):
@@ -66,12 +98,14 @@ class AccessGrantOut(Schema):
     expires_at: dt.datetime
 
 
-@api.post("/access-requests", response={201: AccessGrantOut, **ERRORS}, operation_id="access_grant_create",
-          tags=["audit"])
+@api.post(
+    "/access-requests", response={201: AccessGrantOut, **ERRORS}, operation_id="access_grant_create", tags=["audit"]
+)
 def access_request_create(request: HttpRequest, payload: AccessRequestIn) -> Any:
     """Break-glass: record a reason and get time-limited, view-only access to a record outside your scope."""
-    grant = access.access_grant_create(actor=_user(request), target_type=payload.target_type,
-                                       target_id=payload.target_id, reason=payload.reason)
+    grant = access.access_grant_create(
+        actor=_user(request), target_type=payload.target_type, target_id=payload.target_id, reason=payload.reason
+    )
     return Status(201, grant)
 
 
@@ -79,8 +113,12 @@ class SubjectAccessIn(Schema):
     reason: str = Field(..., description="The subject access request this export answers, e.g. its reference.")
 
 
-@api.post("/persons/{person_id}/subject-access-export", response={200: dict[str, Any], **ERRORS},
-          operation_id="person_subject_access_export", tags=["people"])
+@api.post(
+    "/persons/{person_id}/subject-access-export",
+    response={200: dict[str, Any], **ERRORS},
+    operation_id="person_subject_access_export",
+    tags=["people"],
+)
 def person_subject_access_export(request: HttpRequest, person_id: UUID, payload: SubjectAccessIn) -> Any:
     """Everything held about a person (JSON), third parties redacted and marked. Assurance leads only; flagged."""
     return access.person_subject_access_export(actor=_user(request), person_id=person_id, reason=payload.reason)
@@ -101,8 +139,12 @@ def api_token_list(request: HttpRequest) -> Any:
     return list(ApiToken.objects.filter(user=_user(request)).order_by("-created_at"))
 
 
-@api.post("/api-tokens/{token_id}/revoke", response={200: ApiTokenOut, **ERRORS}, operation_id="api_token_revoke",
-          tags=["accounts"])
+@api.post(
+    "/api-tokens/{token_id}/revoke",
+    response={200: ApiTokenOut, **ERRORS},
+    operation_id="api_token_revoke",
+    tags=["accounts"],
+)
 def api_token_revoke(request: HttpRequest, token_id: UUID) -> Any:
     """Revoke one of your own tokens (a system administrator may revoke anyone's). It stops working at once."""
     user = _user(request)

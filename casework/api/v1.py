@@ -171,8 +171,9 @@ def _handover(data: dict[str, Any]) -> dict[str, Any] | None:
     return handover
 
 
-@api.post("/cases/{case_id}/assess", response={200: s.AssessmentOut, **ERRORS}, operation_id="case_assess",
-          tags=["cases"])
+@api.post(
+    "/cases/{case_id}/assess", response={200: s.AssessmentOut, **ERRORS}, operation_id="case_assess", tags=["cases"]
+)
 def case_assess(request: HttpRequest, case_id: UUID, payload: s.AssessIn) -> Any:
     case = _case(request, case_id)
     data = payload.dict()
@@ -483,38 +484,56 @@ def person_get(request: HttpRequest, person_id: UUID) -> Any:
 
 
 def _handover_out(h: Handover) -> dict[str, Any]:
-    return {"id": h.pk, "service_type": h.service_type, "service_name": h.service_name, "contact": h.contact,
-            "request": h.request, "handed_over_on": h.handed_over_on, "person_name": h.case.person.full_name,
-            "engagement": h.engagement, "engagement_recorded_at": h.engagement_recorded_at}
+    return {
+        "id": h.pk,
+        "service_type": h.service_type,
+        "service_name": h.service_name,
+        "contact": h.contact,
+        "request": h.request,
+        "handed_over_on": h.handed_over_on,
+        "person_name": h.case.person.full_name,
+        "engagement": h.engagement,
+        "engagement_recorded_at": h.engagement_recorded_at,
+    }
 
 
 def _get_handover(request: HttpRequest, handover_id: UUID) -> Handover:
-    handover = HandoverPolicy.visible_to(_user(request)).select_related("case__person").filter(
-        pk=handover_id).first()
+    handover = HandoverPolicy.visible_to(_user(request)).select_related("case__person").filter(pk=handover_id).first()
     if handover is None:
         raise NotFound("No handover with that id.")
     return handover
 
 
-@api.get("/handovers", response={200: list[s.HandoverOut], **ERRORS}, operation_id="handover_list",
-         tags=["handovers"])
+@api.get("/handovers", response={200: list[s.HandoverOut], **ERRORS}, operation_id="handover_list", tags=["handovers"])
 def handover_list(request: HttpRequest) -> Any:
     rows = HandoverPolicy.visible_to(_user(request)).select_related("case__person").order_by("-handed_over_on")
     return [_handover_out(h) for h in rows[:200]]
 
 
-@api.post("/handovers/{handover_id}/engagement", response={200: s.HandoverOut, **ERRORS},
-          operation_id="handover_record_engagement", tags=["handovers"])
+@api.post(
+    "/handovers/{handover_id}/engagement",
+    response={200: s.HandoverOut, **ERRORS},
+    operation_id="handover_record_engagement",
+    tags=["handovers"],
+)
 def handover_record_engagement(request: HttpRequest, handover_id: UUID, payload: s.EngagementIn) -> Any:
     handover = _get_handover(request, handover_id)
-    return _handover_out(assessment_services.handover_record_engagement(
-        actor=_user(request), handover=handover, engaged=payload.engaged, notes=payload.notes))
+    return _handover_out(
+        assessment_services.handover_record_engagement(
+            actor=_user(request), handover=handover, engaged=payload.engaged, notes=payload.notes
+        )
+    )
 
 
-@api.post("/handovers/{handover_id}/re-referral", response={201: s.ReferralReceipt, **ERRORS},
-          operation_id="handover_raise_rereferral", tags=["handovers"])
+@api.post(
+    "/handovers/{handover_id}/re-referral",
+    response={201: s.ReferralReceipt, **ERRORS},
+    operation_id="handover_raise_rereferral",
+    tags=["handovers"],
+)
 def handover_raise_rereferral(request: HttpRequest, handover_id: UUID, payload: s.ReReferralIn) -> Any:
     handover = _get_handover(request, handover_id)
-    referral = assessment_services.handover_raise_rereferral(actor=_user(request), handover=handover,
-                                                            concern=payload.concern)
+    referral = assessment_services.handover_raise_rereferral(
+        actor=_user(request), handover=handover, concern=payload.concern
+    )
     return Status(201, _referral_receipt(referral))

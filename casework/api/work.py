@@ -37,9 +37,20 @@ def my_work(request: HttpRequest, include_done: bool = False) -> Any:
     tasks = task_list_for_user(user=user, include_done=include_done)[:500]  # type: ignore[arg-type]
     reviews = reviews_pending_for_user(user=user)  # type: ignore[arg-type]
     return {
-        "tasks": [{"id": t.pk, "kind": t.kind, "title": t.title, "due_on": t.due_on, "case_id": t.case_id,
-                   "case_reference": t.case.reference, "review_id": t.review_id, "escalation": t.escalation,
-                   "done_at": t.done_at} for t in tasks],
+        "tasks": [
+            {
+                "id": t.pk,
+                "kind": t.kind,
+                "title": t.title,
+                "due_on": t.due_on,
+                "case_id": t.case_id,
+                "case_reference": t.case.reference,
+                "review_id": t.review_id,
+                "escalation": t.escalation,
+                "done_at": t.done_at,
+            }
+            for t in tasks
+        ],
         "reviews_due": reviews.filter(status="due").count(),
         "reviews_overdue": reviews.filter(status="overdue").count(),
     }

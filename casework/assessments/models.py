@@ -143,12 +143,17 @@ class Handover(BaseModel):
     handed_over_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     receiving_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="received_handovers",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_handovers",
         help_text="The receiving service's account: it sees this handover only, never the Prevent case.",
     )
     policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
-    engagement = models.CharField(max_length=12, blank=True,
-                                  choices=[("engaged", "Engaged with the service"), ("not_engaged", "Not engaged")])
+    engagement = models.CharField(
+        max_length=12, blank=True, choices=[("engaged", "Engaged with the service"), ("not_engaged", "Not engaged")]
+    )
     engagement_recorded_at = models.DateTimeField(null=True, blank=True)
     engagement_notes = models.TextField(blank=True)
 

@@ -29,6 +29,8 @@ class HandoverPolicy:
     @staticmethod
     def can_respond(user: User, handover: Handover) -> bool:
         """The receiving service, or the police who own the referral, record engagement or raise a re-referral."""
-        return HandoverPolicy.visible_to(user).filter(
-            Q(pk=handover.pk) & (Q(receiving_user=user) | Q(case__region_id=user.region_id))
-        ).exists()
+        return (
+            HandoverPolicy.visible_to(user)
+            .filter(Q(pk=handover.pk) & (Q(receiving_user=user) | Q(case__region_id=user.region_id)))
+            .exists()
+        )

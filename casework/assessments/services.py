@@ -323,16 +323,24 @@ def case_countersign(
 def decision_took_effect(*, actor: User, case: Case, assessment: Assessment) -> None:
     """Below-threshold assurance: an NFA or exit to other services where other vulnerabilities were recorded
     gets review points (policy) to check the person was picked up by the service they were handed to."""
-    if assessment.decision in (GatewayDecisionChoice.NFA, GatewayDecisionChoice.EXIT) and \
-            assessment.other_vulnerabilities:
-        below_threshold_schedule(actor=actor, case=case, subject=f"assessment:{assessment.pk}",
-                                 policy=assessment.policy_version)
+    if (
+        assessment.decision in (GatewayDecisionChoice.NFA, GatewayDecisionChoice.EXIT)
+        and assessment.other_vulnerabilities
+    ):
+        below_threshold_schedule(
+            actor=actor, case=case, subject=f"assessment:{assessment.pk}", policy=assessment.policy_version
+        )
 
 
 def below_threshold_schedule(*, actor: User, case: Case, subject: str, policy: PolicyVersion) -> None:
     review_services.assurance_reviews_schedule(
-        actor=actor, case=case, kind=ReviewKind.BELOW_THRESHOLD, from_date=today(),
-        days=list(policy.below_threshold_review_days), subject=subject, policy=policy,
+        actor=actor,
+        case=case,
+        kind=ReviewKind.BELOW_THRESHOLD,
+        from_date=today(),
+        days=list(policy.below_threshold_review_days),
+        subject=subject,
+        policy=policy,
     )
 
 
@@ -352,8 +360,9 @@ def handover_validate(handover: dict[str, Any] | None) -> None:
         raise ValidationFailed("The handover date cannot be in the future.", field="handover.handed_over_on")
     receiver = handover.get("receiving_user")
     if receiver is not None and receiver.role != Role.INTERVENTION_PROVIDER:
-        raise ValidationFailed("The receiving service's account must be a provider-type account.",
-                               field="handover.receiving_user_id")
+        raise ValidationFailed(
+            "The receiving service's account must be a provider-type account.", field="handover.receiving_user_id"
+        )
 
 
 def handover_record(
@@ -380,8 +389,13 @@ def handover_record(
     )
     # Follow-up checks that the receiving service picked the person up (policy: days after the handover).
     review_services.assurance_reviews_schedule(
-        actor=actor, case=case, kind=ReviewKind.HANDOVER_FOLLOWUP, from_date=row.handed_over_on,
-        days=list(policy.handover_followup_days), subject=f"handover:{row.pk}", policy=policy,
+        actor=actor,
+        case=case,
+        kind=ReviewKind.HANDOVER_FOLLOWUP,
+        from_date=row.handed_over_on,
+        days=list(policy.handover_followup_days),
+        subject=f"handover:{row.pk}",
+        policy=policy,
     )
     people_services.chronology_append(
         person=case.person,
@@ -396,9 +410,13 @@ def handover_record(
 
 
 SECTOR_FOR_SERVICE = {
-    ServiceType.CHILDRENS_SOCIAL_CARE: "local_authority", ServiceType.ADULT_SOCIAL_CARE: "local_authority",
-    ServiceType.EARLY_HELP: "local_authority", ServiceType.HOUSING: "local_authority",
-    ServiceType.MENTAL_HEALTH: "health", ServiceType.EDUCATION: "education", ServiceType.OTHER: "other",
+    ServiceType.CHILDRENS_SOCIAL_CARE: "local_authority",
+    ServiceType.ADULT_SOCIAL_CARE: "local_authority",
+    ServiceType.EARLY_HELP: "local_authority",
+    ServiceType.HOUSING: "local_authority",
+    ServiceType.MENTAL_HEALTH: "health",
+    ServiceType.EDUCATION: "education",
+    ServiceType.OTHER: "other",
 }
 
 
@@ -423,16 +441,31 @@ def handover_record_engagement(*, actor: User, handover: Handover, engaged: bool
     handover.engagement_recorded_at = timezone.now()
     handover.engagement_notes = notes.strip()
     handover.save()
-    audit_record(event="handover.engagement_recorded", actor=actor, target=handover.case,
-                 data={"handover": str(handover.pk), "engaged": engaged})
+    audit_record(
+        event="handover.engagement_recorded",
+        actor=actor,
+        target=handover.case,
+        data={"handover": str(handover.pk), "engaged": engaged},
+    )
     window = today() + dt.timedelta(days=handover.policy_version.review_window_days)
-    followup = (handover.case.reviews.select_for_update()
-                .filter(kind=ReviewKind.HANDOVER_FOLLOWUP, subject_key__startswith=f"handover:{handover.pk}:",
-                        status__in=PENDING_STATUSES, due_on__lte=window).order_by("due_on").first())
+    followup = (
+        handover.case.reviews.select_for_update()
+        .filter(
+            kind=ReviewKind.HANDOVER_FOLLOWUP,
+            subject_key__startswith=f"handover:{handover.pk}:",
+            status__in=PENDING_STATUSES,
+            due_on__lte=window,
+        )
+        .order_by("due_on")
+        .first()
+    )
     if followup is not None:
         review_services.review_mark_completed(
-            actor=actor, review=followup, notes=notes,
-            outcome=ReviewOutcome.PICKED_UP if engaged else ReviewOutcome.NOT_PICKED_UP)
+            actor=actor,
+            review=followup,
+            notes=notes,
+            outcome=ReviewOutcome.PICKED_UP if engaged else ReviewOutcome.NOT_PICKED_UP,
+        )
     return handover
 
 
@@ -442,6 +475,9 @@ def handover_raise_rereferral(*, actor: User, handover: Handover, concern: str) 
     about the same person, linked to the earlier case and flagged for the officer triaging it."""
     handover = _authorize_handover(actor, handover)
     return referral_services.referral_raise_from_case(
-        actor=actor, case=handover.case, concern=concern, source=f"handover:{handover.pk}",
+        actor=actor,
+        case=handover.case,
+        concern=concern,
+        source=f"handover:{handover.pk}",
         sector=SECTOR_FOR_SERVICE[ServiceType(handover.service_type)],
     )

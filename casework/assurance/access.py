@@ -72,25 +72,32 @@ def access_grant_create(*, actor: User, target_type: str, target_id: Any, reason
         target = _find_target(target_type, target_id)
     elif actor.role in (Role.PREVENT_OFFICER, Role.PREVENT_SUPERVISOR):
         if target_type != "person":
-            raise PermissionDenied(OFFICER_PERSON_ONLY, target_type=target_type, target_id=str(target_id),
-                                   action="break_glass")
+            raise PermissionDenied(
+                OFFICER_PERSON_ONLY, target_type=target_type, target_id=str(target_id), action="break_glass"
+            )
         person = PersonPolicy.in_scope(actor).filter(pk=target_id).first()
         if person is None:
             raise NotFound("No person with that id.", field="target_id")
         triaging = CasePolicy.in_scope(actor).filter(person=person, status__in=OPEN_STATUSES).exists()
         if not triaging:
-            raise PermissionDenied(OFFICER_NOT_TRIAGING, target_type="person", target_id=str(person.pk),
-                                   action="break_glass")
+            raise PermissionDenied(
+                OFFICER_NOT_TRIAGING, target_type="person", target_id=str(person.pk), action="break_glass"
+            )
         target = person
     else:
         raise NotFound(f"No {target_type} with that id.", field="target_id")
     grant = AccessGrant.objects.create(
-        user=actor, target_type=target_type, target_id=target.pk, reason=reason,
+        user=actor,
+        target_type=target_type,
+        target_id=target.pk,
+        reason=reason,
         expires_at=timezone.now() + dt.timedelta(minutes=_grant_minutes()),
     )
     audit_record(
         event="person.history_accessed" if target_type == "person" else "case.break_glass_accessed",
-        actor=actor, target=target, reason=reason,
+        actor=actor,
+        target=target,
+        reason=reason,
         data={"grant": str(grant.pk), "expires_at": grant.expires_at.isoformat()},
     )
     return grant
@@ -141,10 +148,21 @@ def audit_event_list(
     if flagged is not None:
         events = events.filter(flagged=flagged)
     rows = list(events.order_by("-seq")[offset : offset + max(1, min(limit, 500))])
-    filters = {"target_type": target_type, "target_id": target_id, "actor": actor, "event": event,
-               "date_from": date_from, "date_to": date_to, "flagged": flagged, "offset": offset}
-    audit_record(event="audit.viewed", actor=user,
-                 data={"filters": {k: v for k, v in filters.items() if v not in ("", None)}, "count": len(rows)})
+    filters = {
+        "target_type": target_type,
+        "target_id": target_id,
+        "actor": actor,
+        "event": event,
+        "date_from": date_from,
+        "date_to": date_to,
+        "flagged": flagged,
+        "offset": offset,
+    }
+    audit_record(
+        event="audit.viewed",
+        actor=user,
+        data={"filters": {k: v for k, v in filters.items() if v not in ("", None)}, "count": len(rows)},
+    )
     return rows
 
 
@@ -154,10 +172,18 @@ REDACTED = "[redacted: third party]"
 # Fields that identify someone other than the data subject: the referrer (partner or member of the public) and
 # the people they named as contacts. Free text cannot be checked automatically for other people's names: the
 # export says so, and a person reviews it before disclosure.
-THIRD_PARTY_FIELDS = frozenset({
-    "referrer_name", "referrer_email", "referrer_phone", "referrer_organisation", "referrer_role", "submitted_by",
-    "given_by_name", "contact",
-})
+THIRD_PARTY_FIELDS = frozenset(
+    {
+        "referrer_name",
+        "referrer_email",
+        "referrer_phone",
+        "referrer_organisation",
+        "referrer_role",
+        "submitted_by",
+        "given_by_name",
+        "contact",
+    }
+)
 FREE_TEXT_NOTE = (
     "Free-text fields (concern, rationale, notes, minutes) may name other people; they cannot be detected "
     "automatically. Review them before disclosure."
@@ -228,6 +254,11 @@ def person_subject_access_export(*, actor: User | None, person_id: Any, reason: 
         cases.append(row)
     export["cases"] = cases
     export["third_party"] = {"redacted_fields": redactions, "replacement": REDACTED, "note": FREE_TEXT_NOTE}
-    audit_record(event="person.exported", actor=actor, target=person, reason=reason,
-                 data={"cases": len(cases), "redactions": len(redactions)})
+    audit_record(
+        event="person.exported",
+        actor=actor,
+        target=person,
+        reason=reason,
+        data={"cases": len(cases), "redactions": len(redactions)},
+    )
     return export

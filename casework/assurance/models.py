@@ -23,8 +23,9 @@ class QaItem(BaseModel):
     sample_percent = models.PositiveSmallIntegerField()
     finding = models.CharField(max_length=10, blank=True, choices=[("agree", "Agree"), ("disagree", "Disagree")])
     finding_reason = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

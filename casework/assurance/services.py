@@ -33,9 +33,12 @@ def qa_sample_draw(*, actor: User | None, date_from: dt.date, date_to: dt.date) 
     Audits `qa.sample_drawn`."""
     if date_to < date_from:
         raise ValidationFailed("The end of the period must be on or after its start.", field="date_to")
-    decisions = (Assessment.objects.filter(decided_at__date__gte=date_from, decided_at__date__lte=date_to)
-                 .exclude(countersign_status__in=["pending", "refused"])
-                 .select_related("policy_version").filter(qa_item__isnull=True))
+    decisions = (
+        Assessment.objects.filter(decided_at__date__gte=date_from, decided_at__date__lte=date_to)
+        .exclude(countersign_status__in=["pending", "refused"])
+        .select_related("policy_version")
+        .filter(qa_item__isnull=True)
+    )
     created = []
     for a in decisions:
         if a.decision == GatewayDecisionChoice.NFA and a.repeat_referral:
@@ -44,10 +47,14 @@ def qa_sample_draw(*, actor: User | None, date_from: dt.date, date_to: dt.date) 
             reason = SampleReason.RANDOM
         else:
             continue
-        created.append(QaItem.objects.create(assessment=a, reason=reason,
-                                             sample_percent=a.policy_version.qa_sample_percent))
-    audit_record(event="qa.sample_drawn", actor=actor, data={
-        "from": date_from.isoformat(), "to": date_to.isoformat(), "selected": len(created)})
+        created.append(
+            QaItem.objects.create(assessment=a, reason=reason, sample_percent=a.policy_version.qa_sample_percent)
+        )
+    audit_record(
+        event="qa.sample_drawn",
+        actor=actor,
+        data={"from": date_from.isoformat(), "to": date_to.isoformat(), "selected": len(created)},
+    )
     return created
 
 
@@ -67,6 +74,10 @@ def qa_finding_record(*, actor: User, item: QaItem, agree: bool, reason: str) ->
     item.reviewed_by = actor
     item.reviewed_at = timezone.now()
     item.save()
-    audit_record(event="qa.finding_recorded", actor=actor, target=item.assessment.case,
-                 data={"assessment": str(item.assessment_id), "finding": item.finding})
+    audit_record(
+        event="qa.finding_recorded",
+        actor=actor,
+        target=item.assessment.case,
+        data={"assessment": str(item.assessment_id), "finding": item.finding},
+    )
     return item

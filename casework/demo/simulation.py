@@ -26,7 +26,7 @@ from casework.core.dates import today
 from casework.core.errors import DomainError
 from casework.demo.journeys import CONCERNS, FAMILY, GIVEN_F, GIVEN_M
 from casework.panels import services as panels
-from casework.panels.models import Panel
+from casework.panels.models import Meeting, Panel
 from casework.people.models import Person
 from casework.referrals import services as referrals
 from casework.referrals.models import Case, Referral
@@ -38,8 +38,15 @@ from casework.support import services as support
 
 LONDON = ZoneInfo("Europe/London")
 SIM_LAS = ["leeds", "bradford", "manchester", "birmingham", "tower-hamlets", "cardiff"]
-SECTORS = ["education"] * 40 + ["police"] * 28 + ["health"] * 10 + ["local_authority"] * 8 + \
-    ["family_friends"] * 5 + ["community"] * 4 + ["other"] * 5
+SECTORS = (
+    ["education"] * 40
+    + ["police"] * 28
+    + ["health"] * 10
+    + ["local_authority"] * 8
+    + ["family_friends"] * 5
+    + ["community"] * 4
+    + ["other"] * 5
+)
 
 
 @dataclass
@@ -55,13 +62,22 @@ class SimulationResult:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"reviews_due={self.reviews_due} on_time={self.on_time} overdue={self.overdue} missed={self.missed} "
-                f"escalated={self.escalated} repeat_referrals={self.repeat_referrals}")
+        return (
+            f"reviews_due={self.reviews_due} on_time={self.on_time} overdue={self.overdue} missed={self.missed} "
+            f"escalated={self.escalated} repeat_referrals={self.repeat_referrals}"
+        )
 
 
 class Simulation:
-    def __init__(self, *, days: int, seed: int, referrals_per_day: float, start: dt.date | None = None,
-                 progress: Callable[[Iterator[dt.date]], Iterator[dt.date]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        days: int,
+        seed: int,
+        referrals_per_day: float,
+        start: dt.date | None = None,
+        progress: Callable[[Iterator[dt.date]], Iterator[dt.date]] | None = None,
+    ) -> None:
         self.rng = random.Random(seed)
         self.days = days
         self.rate = referrals_per_day
@@ -80,15 +96,19 @@ class Simulation:
         users: dict[str, User] = {}
         for la_code in SIM_LAS:
             la = LocalAuthority.objects.select_related("region").get(code=la_code)
-            for role, key, scope in ((Role.PREVENT_OFFICER, "officer", {"region": la.region}),
-                                     (Role.PREVENT_SUPERVISOR, "supervisor", {"region": la.region}),
-                                     (Role.CHANNEL_CHAIR, "chair", {"local_authority": la})):
+            for role, key, scope in (
+                (Role.PREVENT_OFFICER, "officer", {"region": la.region}),
+                (Role.PREVENT_SUPERVISOR, "supervisor", {"region": la.region}),
+                (Role.CHANNEL_CHAIR, "chair", {"local_authority": la}),
+            ):
                 name = f"sim{seed}.{key}.{la.region.code if key != 'chair' else la_code}"
-                user, _ = User.objects.get_or_create(username=name, defaults={"role": role, **scope,
-                                                                              "email": f"{name}@example.gov.uk"})
+                user, _ = User.objects.get_or_create(
+                    username=name, defaults={"role": role, **scope, "email": f"{name}@example.gov.uk"}
+                )
                 users[f"{key}:{la.region.code if key != 'chair' else la_code}"] = user
-        users["referrer"], _ = User.objects.get_or_create(username=f"sim{seed}.referrer",
-                                                          defaults={"role": Role.REFERRER})
+        users["referrer"], _ = User.objects.get_or_create(
+            username=f"sim{seed}.referrer", defaults={"role": Role.REFERRER}
+        )
         return users
 
     def _officer(self, case: Case, kind: str = "officer") -> User:
@@ -131,14 +151,22 @@ class Simulation:
             repeat = self.persons and self.rng.random() < 0.12
             male = self.rng.random() < 0.9
             age = self.rng.choice([11, 12, 13, 14, 15, 15, 16, 17, 19, 22, 27, 35, 44])
-            desc = {"given_name": self.rng.choice(GIVEN_M if male else GIVEN_F),
-                    "family_name": self.rng.choice(FAMILY), "sex": "male" if male else "female",
-                    "date_of_birth": day - dt.timedelta(days=365 * age + self.rng.randint(0, 364))}
+            desc = {
+                "given_name": self.rng.choice(GIVEN_M if male else GIVEN_F),
+                "family_name": self.rng.choice(FAMILY),
+                "sex": "male" if male else "female",
+                "date_of_birth": day - dt.timedelta(days=365 * age + self.rng.randint(0, 364)),
+            }
             person = self.rng.choice(self.persons) if repeat else None
             referral = referrals.referral_submit(
-                actor=self.users["referrer"], person=person, person_description=desc, local_authority=la,
-                referrer_name="Synthetic referrer", sector=self.rng.choice(SECTORS),
-                concern=self.rng.choice(CONCERNS), urgency="urgent" if self.rng.random() < 0.1 else "routine",
+                actor=self.users["referrer"],
+                person=person,
+                person_description=desc,
+                local_authority=la,
+                referrer_name="Synthetic referrer",
+                sector=self.rng.choice(SECTORS),
+                concern=self.rng.choice(CONCERNS),
+                urgency="urgent" if self.rng.random() < 0.1 else "routine",
             )
             if person is None:
                 self.persons.append(referral.person)
@@ -161,9 +189,13 @@ class Simulation:
         if case.status != CaseStatus.SCREENING:
             return
         mistaken = self.rng.random() < 0.03
-        assessments.case_screen(actor=self._officer(case), case=case, deconfliction="clear",
-                                outcome="mistaken" if mistaken else "proceed",
-                                notes="Referral was mistaken" if mistaken else "")
+        assessments.case_screen(
+            actor=self._officer(case),
+            case=case,
+            deconfliction="clear",
+            outcome="mistaken" if mistaken else "proceed",
+            notes="Referral was mistaken" if mistaken else "",
+        )
         if not mistaken:
             self._plan(case.pk, self._later(day, 1, 6, 0.2, 10), "assess")
 
@@ -171,24 +203,50 @@ class Simulation:
         if case.status != CaseStatus.ASSESSMENT:
             return
         roll = self.rng.random()
-        decision = ("progress_to_channel" if roll < 0.13 else "police_led_partnership" if roll < 0.17
-                    else "exit_to_other_services" if roll < 0.40 else "nfa")
+        decision = (
+            "progress_to_channel"
+            if roll < 0.13
+            else "police_led_partnership"
+            if roll < 0.17
+            else "exit_to_other_services"
+            if roll < 0.40
+            else "nfa"
+        )
         vulns = ["mental_health"] if self.rng.random() < 0.35 else []
         if decision == "exit_to_other_services" and not vulns:
             vulns = ["social_care"]
-        concern = ("no_ideology_vulnerability" if decision in ("nfa", "exit_to_other_services") and vulns
-                   else self.rng.choice(["extreme_right_wing", "islamist", "mixed_unclear_unstable", "incel"]))
-        handover = {"service_type": "early_help", "service_name": "Early Help Hub", "contact": "Duty manager",
-                    "request": "Assess family support needs"} if decision == "exit_to_other_services" else None
-        a = assessments.case_assess(actor=self._officer(case), case=case, concern_type=concern, decision=decision,
-                                    rationale="Synthetic rationale.", other_vulnerabilities=vulns, handover=handover)
+        concern = (
+            "no_ideology_vulnerability"
+            if decision in ("nfa", "exit_to_other_services") and vulns
+            else self.rng.choice(["extreme_right_wing", "islamist", "mixed_unclear_unstable", "incel"])
+        )
+        handover = (
+            {
+                "service_type": "early_help",
+                "service_name": "Early Help Hub",
+                "contact": "Duty manager",
+                "request": "Assess family support needs",
+            }
+            if decision == "exit_to_other_services"
+            else None
+        )
+        a = assessments.case_assess(
+            actor=self._officer(case),
+            case=case,
+            concern_type=concern,
+            decision=decision,
+            rationale="Synthetic rationale.",
+            other_vulnerabilities=vulns,
+            handover=handover,
+        )
         if a.countersign_required:
             self._plan(case.pk, self._later(day, 0, 4, 0.2, 12), "countersign")
 
     def _do_countersign(self, case: Case, day: dt.date) -> None:
         if case.status == CaseStatus.AWAITING_COUNTERSIGN:
-            assessments.case_countersign(actor=self._officer(case, "supervisor"), case=case, approve=True,
-                                         note="Agreed on review of the history")
+            assessments.case_countersign(
+                actor=self._officer(case, "supervisor"), case=case, approve=True, note="Agreed on review of the history"
+            )
 
     def _meetings(self, day: dt.date) -> None:
         """Each panel meets on the first Tuesday of the month: new cases are decided, open cases reviewed."""
@@ -196,8 +254,9 @@ class Simulation:
             return
         for la_code in SIM_LAS:
             waiting = Case.objects.filter(pk__in=self.case_ids, local_authority__code=la_code).filter(
-                Q(status=CaseStatus.AWAITING_PANEL) | Q(status__in=[CaseStatus.AWAITING_CONSENT,
-                                                                   CaseStatus.SUPPORT_ACTIVE]))
+                Q(status=CaseStatus.AWAITING_PANEL)
+                | Q(status__in=[CaseStatus.AWAITING_CONSENT, CaseStatus.SUPPORT_ACTIVE])
+            )
             if not waiting.exists():
                 continue
             panel = Panel.objects.get(local_authority__code=la_code, kind="channel")
@@ -208,15 +267,31 @@ class Simulation:
                 if case.status == CaseStatus.AWAITING_PANEL:
                     self._guard("panel", self._decide, case, chair, meeting, day)
 
-    def _decide(self, case: Case, chair: User, meeting: object, day: dt.date) -> None:
-        panels.vaf_record(actor=chair, case=case, summary="Synthetic VAF", factors=[
-            {"dimension": d, "factor": "Synthetic factor", "rating": self.rng.choice(["low", "medium"]),
-             "evidence": "Synthetic evidence"} for d in ("engagement", "intent", "capability")])
+    def _decide(self, case: Case, chair: User, meeting: Meeting, day: dt.date) -> None:
+        panels.vaf_record(
+            actor=chair,
+            case=case,
+            summary="Synthetic VAF",
+            factors=[
+                {
+                    "dimension": d,
+                    "factor": "Synthetic factor",
+                    "rating": self.rng.choice(["low", "medium"]),
+                    "evidence": "Synthetic evidence",
+                }
+                for d in ("engagement", "intent", "capability")
+            ],
+        )
         adopt = self.rng.random() < 0.57
         case.refresh_from_db()
-        panels.panel_decide(actor=chair, case=case, decision="adopt" if adopt else "not_adopt",
-                            not_adopted_outcome="" if adopt else "police_led_partnership",
-                            rationale="Synthetic panel rationale.", meeting=meeting)  # type: ignore[arg-type]
+        panels.panel_decide(
+            actor=chair,
+            case=case,
+            decision="adopt" if adopt else "not_adopt",
+            not_adopted_outcome="" if adopt else "police_led_partnership",
+            rationale="Synthetic panel rationale.",
+            meeting=meeting,
+        )
         if adopt:
             self._plan(case.pk, self._later(day, 1, 10, 0.1, 10), "consent")
 
@@ -224,41 +299,64 @@ class Simulation:
         if case.status != CaseStatus.AWAITING_CONSENT:
             return
         given = self.rng.random() < 0.9
-        panels.consent_record(actor=self._chair(case), case=case, status="given" if given else "refused",
-                              given_by="parent_guardian", given_by_name="Synthetic parent")
+        panels.consent_record(
+            actor=self._chair(case),
+            case=case,
+            status="given" if given else "refused",
+            given_by="parent_guardian",
+            given_by_name="Synthetic parent",
+        )
         if given:
-            support.intervention_add(actor=self._chair(case), case=case, type="ideological_mentoring",
-                                     provider_name="Synthetic IP", starts_on=day)
+            support.intervention_add(
+                actor=self._chair(case),
+                case=case,
+                type="ideological_mentoring",
+                provider_name="Synthetic IP",
+                starts_on=day,
+            )
             self._plan(case.pk, self._later(day, 60, 200, 0.0, 1), "close")
 
     def _do_close(self, case: Case, day: dt.date) -> None:
         if case.status == CaseStatus.SUPPORT_ACTIVE:
-            panels.case_close(actor=self._chair(case), case=case, reason="support_completed",
-                              rationale="Synthetic: objectives met.")
+            panels.case_close(
+                actor=self._chair(case), case=case, reason="support_completed", rationale="Synthetic: objectives met."
+            )
 
     def _reviews(self, day: dt.date) -> None:
         """Owners complete each review around its date: most on time, some late (the sweep chases them)."""
         pending = Review.objects.filter(case_id__in=self.case_ids, status__in=PENDING_STATUSES).select_related(
-            "case__local_authority", "case__person", "policy_version")
+            "case__local_authority", "case__person", "policy_version"
+        )
         for review in pending:
             planned = self.review_plan.get(review.pk)
             if planned is None:
                 opens = review.due_on - dt.timedelta(days=review.policy_version.review_window_days)
                 planned = max(opens, self._later(review.due_on, -10, 0, 0.15, 30))
                 self.review_plan[review.pk] = planned
-            if planned > day or (review.status == "scheduled" and day < review.due_on - dt.timedelta(
-                    days=review.policy_version.review_window_days)):
+            if planned > day or (
+                review.status == "scheduled"
+                and day < review.due_on - dt.timedelta(days=review.policy_version.review_window_days)
+            ):
                 continue
             case = review.case
             if review.kind in (ReviewKind.OPEN_CASE, ReviewKind.POST_CLOSURE):
                 actor = self._chair(case)
-                outcome = ("concerns" if self.rng.random() < 0.05 else "no_concerns") \
-                    if review.kind == ReviewKind.POST_CLOSURE else "continue"
+                outcome = (
+                    ("concerns" if self.rng.random() < 0.05 else "no_concerns")
+                    if review.kind == ReviewKind.POST_CLOSURE
+                    else "continue"
+                )
             else:
                 actor = self._officer(case)
                 outcome = "picked_up" if self.rng.random() < 0.85 else "not_picked_up"
-            self._guard("review", reviews.review_complete, actor=actor, review=review, outcome=outcome,
-                        notes="Synthetic review notes.")
+            self._guard(
+                "review",
+                reviews.review_complete,
+                actor=actor,
+                review=review,
+                outcome=outcome,
+                notes="Synthetic review notes.",
+            )
 
     # --- measurement ----------------------------------------------------------------------------------------
 
@@ -266,7 +364,8 @@ class Simulation:
         end = self.start + dt.timedelta(days=self.days - 1)
         # Reviews that fell due during the run (before its last day, so the sweep has had a chance to flag them).
         due = Review.objects.filter(case_id__in=self.case_ids, due_on__gte=self.start, due_on__lt=end).exclude(
-            status="cancelled")
+            status="cancelled"
+        )
         on_time = due.filter(status="completed", completed_on__lte=F("due_on")).count()
         overdue = due.filter(Q(status="completed", completed_on__gt=F("due_on")) | Q(status="overdue")).count()
         # Missed: a review whose date passed without being done or flagged overdue, or a statutory review that
@@ -275,17 +374,23 @@ class Simulation:
         never_scheduled = 0
         for case in Case.objects.filter(pk__in=self.case_ids, closure_cycle__gt=0):
             for cycle in range(1, case.closure_cycle + 1):
-                points = set(Review.objects.filter(case=case, kind="post_closure", closure_cycle=cycle)
-                             .values_list("months_after_closure", flat=True))
+                points = set(
+                    Review.objects.filter(case=case, kind="post_closure", closure_cycle=cycle).values_list(
+                        "months_after_closure", flat=True
+                    )
+                )
                 if not {6, 12} <= points:
                     never_scheduled += 1
         escalated = Task.objects.filter(case_id__in=self.case_ids, escalation=True).count()
         repeats = Referral.objects.filter(case_id__in=self.case_ids, previous_referral_count__gt=0).count()
         return SimulationResult(
-            reviews_due=due.count(), on_time=on_time, overdue=overdue, missed=silently_passed + never_scheduled,
-            escalated=escalated, repeat_referrals=repeats,
-            referrals=Referral.objects.filter(case_id__in=self.case_ids).count(), cases=len(self.case_ids),
+            reviews_due=due.count(),
+            on_time=on_time,
+            overdue=overdue,
+            missed=silently_passed + never_scheduled,
+            escalated=escalated,
+            repeat_referrals=repeats,
+            referrals=Referral.objects.filter(case_id__in=self.case_ids).count(),
+            cases=len(self.case_ids),
             errors=self.errors,
         )
-
-

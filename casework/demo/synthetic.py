@@ -74,30 +74,68 @@ UTC = dt.UTC
 
 # --- Calibration (domain.md, "Official statistics categories") ---------------------------------------------
 SECTOR_MIX: list[tuple[str, float]] = [
-    ("education", 40), ("police", 28), ("local_authority", 9), ("health", 9), ("community", 3),
-    ("family_friends", 3), ("prisons", 1), ("probation", 2), ("other", 4), ("unknown", 1),
+    ("education", 40),
+    ("police", 28),
+    ("local_authority", 9),
+    ("health", 9),
+    ("community", 3),
+    ("family_friends", 3),
+    ("prisons", 1),
+    ("probation", 2),
+    ("other", 4),
+    ("unknown", 1),
 ]
 SEX_MIX: list[tuple[str, float]] = [("male", 90), ("female", 9), ("other", 1)]
 # (youngest, oldest) age at referral; None: no date of birth given.
 AGE_MIX: list[tuple[tuple[int, int] | None, float]] = [
-    ((8, 10), 4), ((11, 15), 36), ((16, 17), 13), ((18, 20), 8), ((21, 30), 13), ((31, 40), 8), ((41, 50), 5),
-    ((51, 60), 3), ((61, 75), 2), (None, 8),
+    ((8, 10), 4),
+    ((11, 15), 36),
+    ((16, 17), 13),
+    ((18, 20), 8),
+    ((21, 30), 13),
+    ((31, 40), 8),
+    ((41, 50), 5),
+    ((51, 60), 3),
+    ((61, 75), 2),
+    (None, 8),
 ]
 CONCERN_MIX: list[tuple[str, float]] = [
-    ("islamist", 10), ("extreme_right_wing", 21), ("left_anarchist_single_issue", 2), ("conflicted", 2),
-    ("school_massacre", 4), ("incel", 1), ("mixed_unclear_unstable", 2), ("no_ideology_vulnerability", 40),
-    ("no_ideology_no_vulnerability", 16), ("other", 2),
+    ("islamist", 10),
+    ("extreme_right_wing", 21),
+    ("left_anarchist_single_issue", 2),
+    ("conflicted", 2),
+    ("school_massacre", 4),
+    ("incel", 1),
+    ("mixed_unclear_unstable", 2),
+    ("no_ideology_vulnerability", 40),
+    ("no_ideology_no_vulnerability", 16),
+    ("other", 2),
 ]
 REGION_MIX: list[tuple[str, float]] = [
-    ("london", 20), ("north-west", 13), ("south-east", 14), ("west-midlands", 11), ("yorkshire-humber", 11),
-    ("east-midlands", 8), ("east-of-england", 8), ("south-west", 7), ("north-east", 5), ("wales", 3),
+    ("london", 20),
+    ("north-west", 13),
+    ("south-east", 14),
+    ("west-midlands", 11),
+    ("yorkshire-humber", 11),
+    ("east-midlands", 8),
+    ("east-of-england", 8),
+    ("south-west", 7),
+    ("north-east", 5),
+    ("wales", 3),
 ]
 # Probability that the gateway decision is "progress to Channel", by type of concern: about 13% of referrals
 # are discussed at a panel overall, far fewer where there is no ideology.
 CHANNEL_RATE = {
-    "islamist": 0.27, "extreme_right_wing": 0.27, "left_anarchist_single_issue": 0.16, "conflicted": 0.16,
-    "school_massacre": 0.21, "incel": 0.21, "mixed_unclear_unstable": 0.16, "no_ideology_vulnerability": 0.075,
-    "no_ideology_no_vulnerability": 0.02, "other": 0.1,
+    "islamist": 0.27,
+    "extreme_right_wing": 0.27,
+    "left_anarchist_single_issue": 0.16,
+    "conflicted": 0.16,
+    "school_massacre": 0.21,
+    "incel": 0.21,
+    "mixed_unclear_unstable": 0.16,
+    "no_ideology_vulnerability": 0.075,
+    "no_ideology_no_vulnerability": 0.02,
+    "other": 0.1,
 }
 ADOPT_RATE = 0.54  # 512 of 893 discussed in 2023-24
 REPEAT_RATE = 0.08
@@ -115,18 +153,28 @@ CONCERN_TEXT = {
 }
 VULNERABILITIES = ["mental_health", "neurodiversity", "social_care", "housing", "substance_misuse", "exploitation"]
 HANDOVER_SERVICES = [
-    ("childrens_social_care", "Children's services front door"), ("early_help", "Early help hub"),
-    ("mental_health", "Community mental health team"), ("education", "Inclusion team"),
-    ("adult_social_care", "Adult social care"), ("housing", "Housing options"),
+    ("childrens_social_care", "Children's services front door"),
+    ("early_help", "Early help hub"),
+    ("mental_health", "Community mental health team"),
+    ("education", "Inclusion team"),
+    ("adult_social_care", "Adult social care"),
+    ("housing", "Housing options"),
 ]
 CLOSURE_MIX: list[tuple[str, float]] = [
-    ("support_completed", 82), ("consent_withdrawn", 5), ("moved_area", 4), ("escalated_to_police", 4), ("other", 5),
+    ("support_completed", 82),
+    ("consent_withdrawn", 5),
+    ("moved_area", 4),
+    ("escalated_to_police", 4),
+    ("other", 5),
 ]
 VAF_FACTORS = [
-    {"dimension": "engagement", "factor": "Engages with extremist content online", "rating": "medium",
-     "evidence": "Referral and partner reports"},
-    {"dimension": "intent", "factor": "Statements of intent to harm", "rating": "low",
-     "evidence": "Reported comments"},
+    {
+        "dimension": "engagement",
+        "factor": "Engages with extremist content online",
+        "rating": "medium",
+        "evidence": "Referral and partner reports",
+    },
+    {"dimension": "intent", "factor": "Statements of intent to harm", "rating": "low", "evidence": "Reported comments"},
     {"dimension": "capability", "factor": "Access to means", "rating": "none", "evidence": "None identified"},
 ]
 RATIONALE = "Indicators weighed against protective factors (synthetic)."
@@ -204,12 +252,14 @@ def ensure_staff() -> Staff:
         for role, bucket in ((Role.PREVENT_OFFICER, officers), (Role.PREVENT_SUPERVISOR, supervisors)):
             name = f"synthetic.{role.split('_')[1]}.{region.code}"
             bucket[region.pk], _ = User.objects.get_or_create(
-                username=name, defaults={"role": role, "region": region, "email": f"{name}@example.gov.uk"})
+                username=name, defaults={"role": role, "region": region, "email": f"{name}@example.gov.uk"}
+            )
     for la in LocalAuthority.objects.all():
         name = f"synthetic.chair.{la.code}"
         chairs[la.pk], _ = User.objects.get_or_create(
-            username=name, defaults={"role": Role.CHANNEL_CHAIR, "local_authority": la,
-                                     "email": f"{name}@example.gov.uk"})
+            username=name,
+            defaults={"role": Role.CHANNEL_CHAIR, "local_authority": la, "email": f"{name}@example.gov.uk"},
+        )
     panels = {p.local_authority_id: p for p in Panel.objects.filter(kind="channel")}
     return Staff(officers=officers, supervisors=supervisors, chairs=chairs, panels=panels)
 
@@ -255,11 +305,13 @@ class Journey:
 class Backend(Protocol):
     def submit(self, j: Journey) -> None: ...
     def screen(self, j: Journey, at: dt.datetime, deconfliction: str, outcome: str, notes: str) -> StepResult: ...
-    def assess(self, j: Journey, at: dt.datetime, decision: str, vulns: list[str],
-               handover: dict[str, Any] | None) -> StepResult: ...
+    def assess(
+        self, j: Journey, at: dt.datetime, decision: str, vulns: list[str], handover: dict[str, Any] | None
+    ) -> StepResult: ...
     def countersign(self, j: Journey, at: dt.datetime) -> StepResult: ...
-    def panel(self, j: Journey, at: dt.datetime, adopt: bool, outcome: str,
-              handover: dict[str, Any] | None) -> StepResult: ...
+    def panel(
+        self, j: Journey, at: dt.datetime, adopt: bool, outcome: str, handover: dict[str, Any] | None
+    ) -> StepResult: ...
     def consent(self, j: Journey, at: dt.datetime, given: bool, given_by: str, refused_next: str) -> StepResult: ...
     def close(self, j: Journey, at: dt.datetime, reason: str) -> StepResult: ...
     def complete_review(self, j: Journey, at: dt.datetime, review: ReviewRef, outcome: str) -> StepResult: ...
@@ -313,11 +365,16 @@ class JourneyDriver:
             elif action == "screen":
                 r = rng.random()
                 if r < 0.02:
-                    absorb(self.backend.screen(j, at, Deconfliction.MANAGED_ELSEWHERE, ScreeningOutcome.PROCEED,
-                                               "Managed elsewhere."), at)
+                    absorb(
+                        self.backend.screen(
+                            j, at, Deconfliction.MANAGED_ELSEWHERE, ScreeningOutcome.PROCEED, "Managed elsewhere."
+                        ),
+                        at,
+                    )
                 elif r < 0.05:
-                    closed = rng.choice([ScreeningOutcome.MISTAKEN, ScreeningOutcome.MISGUIDED,
-                                         ScreeningOutcome.MALICIOUS])
+                    closed = rng.choice(
+                        [ScreeningOutcome.MISTAKEN, ScreeningOutcome.MISGUIDED, ScreeningOutcome.MALICIOUS]
+                    )
                     absorb(self.backend.screen(j, at, Deconfliction.CLEAR, closed, "No basis for a referral."), at)
                 else:
                     absorb(self.backend.screen(j, at, Deconfliction.CLEAR, ScreeningOutcome.PROCEED, ""), at)
@@ -347,8 +404,11 @@ class JourneyDriver:
                 absorb(self.backend.countersign(j, at), at)
             elif action == "panel":
                 adopt = rng.random() < (self.adopt_rate if payload is None else 0.7)
-                not_adopted: str = "" if adopt else pick(rng, [("nfa", 45), ("exit_to_other_services", 40),
-                                                               ("police_led_partnership", 15)])
+                not_adopted: str = (
+                    ""
+                    if adopt
+                    else pick(rng, [("nfa", 45), ("exit_to_other_services", 40), ("police_led_partnership", 15)])
+                )
                 handover = self._handover() if not_adopted == NotAdoptedOutcome.EXIT else None
                 absorb(self.backend.panel(j, at, adopt, not_adopted, handover), at)
                 if adopt:
@@ -388,8 +448,12 @@ class JourneyDriver:
 
     def _handover(self) -> dict[str, Any]:
         service_type, name = self.rng.choice(HANDOVER_SERVICES)
-        return {"service_type": service_type, "service_name": name, "contact": "Duty manager (synthetic)",
-                "request": "Assess and support the person's needs; confirm engagement."}
+        return {
+            "service_type": service_type,
+            "service_name": name,
+            "contact": "Duty manager (synthetic)",
+            "request": "Assess and support the person's needs; confirm engagement.",
+        }
 
 
 def journey_is_open(j: Journey) -> bool:
@@ -422,8 +486,9 @@ class ServicesBackend:
         after = Review.objects.filter(case=self._case(j), status__in=PENDING_STATUSES).order_by("due_on", "created_at")
         new = [ReviewRef(r.pk, r.kind, r.due_on, r.months_after_closure) for r in after if r.pk not in before]
         cancelled = before - {r.pk for r in after} - {completed}
-        return StepResult(new=new, cancelled=cancelled,
-                          countersign_pending=j.case.status == CaseStatus.AWAITING_COUNTERSIGN)
+        return StepResult(
+            new=new, cancelled=cancelled, countersign_pending=j.case.status == CaseStatus.AWAITING_COUNTERSIGN
+        )
 
     @staticmethod
     def _case(j: Journey) -> Case:
@@ -444,31 +509,59 @@ class ServicesBackend:
         spec = j.spec
         with self._travel(spec.at):
             j.referral = referrals.referral_submit(
-                actor=None, person_description=spec.description, local_authority=spec.local_authority,
-                referrer_name="Synthetic referrer", referrer_role=Sector(spec.sector).label, sector=spec.sector,
-                concern=CONCERN_TEXT[spec.concern_type], referred_on=spec.at.astimezone(LONDON).date(),
-                urgency=spec.urgency, person=spec.person)
+                actor=None,
+                person_description=spec.description,
+                local_authority=spec.local_authority,
+                referrer_name="Synthetic referrer",
+                referrer_role=Sector(spec.sector).label,
+                sector=spec.sector,
+                concern=CONCERN_TEXT[spec.concern_type],
+                referred_on=spec.at.astimezone(LONDON).date(),
+                urgency=spec.urgency,
+                person=spec.person,
+            )
         j.case = j.referral.case
 
     def screen(self, j: Journey, at: dt.datetime, deconfliction: str, outcome: str, notes: str) -> StepResult:
         from casework.assessments import services as assessments
 
-        return self._step(j, at, lambda: assessments.case_screen(
-            actor=self._officer(j), case=self._case(j), deconfliction=deconfliction, outcome=outcome, notes=notes))
+        return self._step(
+            j,
+            at,
+            lambda: assessments.case_screen(
+                actor=self._officer(j), case=self._case(j), deconfliction=deconfliction, outcome=outcome, notes=notes
+            ),
+        )
 
-    def assess(self, j: Journey, at: dt.datetime, decision: str, vulns: list[str],
-               handover: dict[str, Any] | None) -> StepResult:
+    def assess(
+        self, j: Journey, at: dt.datetime, decision: str, vulns: list[str], handover: dict[str, Any] | None
+    ) -> StepResult:
         from casework.assessments import services as assessments
 
-        return self._step(j, at, lambda: assessments.case_assess(
-            actor=self._officer(j), case=self._case(j), concern_type=j.spec.concern_type, rationale=RATIONALE,
-            decision=decision, other_vulnerabilities=vulns, handover=handover))
+        return self._step(
+            j,
+            at,
+            lambda: assessments.case_assess(
+                actor=self._officer(j),
+                case=self._case(j),
+                concern_type=j.spec.concern_type,
+                rationale=RATIONALE,
+                decision=decision,
+                other_vulnerabilities=vulns,
+                handover=handover,
+            ),
+        )
 
     def countersign(self, j: Journey, at: dt.datetime) -> StepResult:
         from casework.assessments import services as assessments
 
-        return self._step(j, at, lambda: assessments.case_countersign(
-            actor=self._officer(j, "supervisor"), case=self._case(j), approve=True))
+        return self._step(
+            j,
+            at,
+            lambda: assessments.case_countersign(
+                actor=self._officer(j, "supervisor"), case=self._case(j), approve=True
+            ),
+        )
 
     def _meeting(self, j: Journey, day: dt.date) -> Meeting:
         from casework.panels import services as panels
@@ -477,54 +570,104 @@ class ServicesBackend:
         key = (j.case.local_authority_id, day)
         if key not in self.meetings:
             self.meetings[key] = panels.meeting_schedule(
-                actor=self._chair(j), panel=self.staff.panels[j.case.local_authority_id], date=day,
-                location="Civic centre (synthetic)")
+                actor=self._chair(j),
+                panel=self.staff.panels[j.case.local_authority_id],
+                date=day,
+                location="Civic centre (synthetic)",
+            )
         return self.meetings[key]
 
-    def panel(self, j: Journey, at: dt.datetime, adopt: bool, outcome: str,
-              handover: dict[str, Any] | None) -> StepResult:
+    def panel(
+        self, j: Journey, at: dt.datetime, adopt: bool, outcome: str, handover: dict[str, Any] | None
+    ) -> StepResult:
         from casework.panels import services as panels
 
         def run() -> None:
             chair = self._chair(j)
             meeting = self._meeting(j, at.astimezone(LONDON).date())
             panels.meeting_add_case(actor=chair, meeting=meeting, case=self._case(j))
-            panels.vaf_record(actor=chair, case=self._case(j), summary="Synthetic VAF", factors=VAF_FACTORS,
-                              meeting=meeting)
-            panels.panel_decide(actor=chair, case=self._case(j), decision="adopt" if adopt else "not_adopt",
-                                not_adopted_outcome=outcome, rationale=PANEL_RATIONALE, meeting=meeting,
-                                handover=handover)
+            panels.vaf_record(
+                actor=chair, case=self._case(j), summary="Synthetic VAF", factors=VAF_FACTORS, meeting=meeting
+            )
+            panels.panel_decide(
+                actor=chair,
+                case=self._case(j),
+                decision="adopt" if adopt else "not_adopt",
+                not_adopted_outcome=outcome,
+                rationale=PANEL_RATIONALE,
+                meeting=meeting,
+                handover=handover,
+            )
 
         return self._step(j, at, run)
 
     def consent(self, j: Journey, at: dt.datetime, given: bool, given_by: str, refused_next: str) -> StepResult:
         from casework.panels import services as panels
 
-        return self._step(j, at, lambda: panels.consent_record(
-            actor=self._chair(j), case=self._case(j), status="given" if given else "refused", given_by=given_by,
-            given_by_name="Synthetic consenter", refused_next_step=refused_next))
+        return self._step(
+            j,
+            at,
+            lambda: panels.consent_record(
+                actor=self._chair(j),
+                case=self._case(j),
+                status="given" if given else "refused",
+                given_by=given_by,
+                given_by_name="Synthetic consenter",
+                refused_next_step=refused_next,
+            ),
+        )
 
     def close(self, j: Journey, at: dt.datetime, reason: str) -> StepResult:
         from casework.panels import services as panels
 
-        return self._step(j, at, lambda: panels.case_close(
-            actor=self._chair(j), case=self._case(j), reason=reason, rationale="Synthetic closure rationale."))
+        return self._step(
+            j,
+            at,
+            lambda: panels.case_close(
+                actor=self._chair(j), case=self._case(j), reason=reason, rationale="Synthetic closure rationale."
+            ),
+        )
 
     def complete_review(self, j: Journey, at: dt.datetime, review: ReviewRef, outcome: str) -> StepResult:
         from casework.reviews import services as reviews
 
-        actor = self._officer(j) if review.kind in (ReviewKind.BELOW_THRESHOLD, ReviewKind.HANDOVER_FOLLOWUP) \
+        actor = (
+            self._officer(j)
+            if review.kind in (ReviewKind.BELOW_THRESHOLD, ReviewKind.HANDOVER_FOLLOWUP)
             else self._chair(j)
+        )
         row = Review.objects.get(pk=review.key)
-        return self._step(j, at, lambda: reviews.review_complete(
-            actor=actor, review=row, outcome=outcome, notes="Synthetic review notes.") and None, completed=review.key)
+        return self._step(
+            j,
+            at,
+            lambda: (
+                reviews.review_complete(actor=actor, review=row, outcome=outcome, notes="Synthetic review notes.")
+                and None
+            ),
+            completed=review.key,
+        )
 
 
 # --- Backend 2: the same rows, bulk-inserted ---------------------------------------------------------------
 
 INSERT_ORDER: list[type[models.Model]] = [
-    Person, PersonDescription, PersonArea, Case, CaseStatusChange, Referral, Screening, Assessment, Handover,
-    Meeting, AgendaItem, VafAssessment, VafFactor, PanelDecision, Consent, Review, ChronologyEntry,
+    Person,
+    PersonDescription,
+    PersonArea,
+    Case,
+    CaseStatusChange,
+    Referral,
+    Screening,
+    Assessment,
+    Handover,
+    Meeting,
+    AgendaItem,
+    VafAssessment,
+    VafFactor,
+    PanelDecision,
+    Consent,
+    Review,
+    ChronologyEntry,
 ]
 _REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -535,8 +678,11 @@ def fast_insert(model: type[models.Model], rows: Sequence[models.Model]) -> None
     The values we set are used as they are: no auto_now stamping (the history keeps its own timestamps)."""
     if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields
-              if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
+    ]
     conn = connections[DEFAULT_DB_ALIAS]  # the real connection, not the thread-local proxy, in this hot loop
     table = conn.ops.quote_name(model._meta.db_table)
     columns = ", ".join(conn.ops.quote_name(str(f.column)) for f in fields)
@@ -549,11 +695,13 @@ def fast_insert(model: type[models.Model], rows: Sequence[models.Model]) -> None
         return lambda v: f.get_db_prep_save(v, conn)
 
     prep = [(f.attname, converter(f)) for f in fields]
-    params = [tuple(getattr(row, attname) if fn is None else fn(getattr(row, attname)) for attname, fn in prep)
-              for row in rows]
+    params = [
+        tuple(getattr(row, attname) if fn is None else fn(getattr(row, attname)) for attname, fn in prep)
+        for row in rows
+    ]
     with conn.cursor() as cursor:
         for i in range(0, len(params), 5000):
-            cursor.executemany(sql, params[i:i + 5000])
+            cursor.executemany(sql, params[i : i + 5000])
 
 
 class BulkBackend:
@@ -568,8 +716,9 @@ class BulkBackend:
         self.audit: list[tuple[dt.datetime, int, dict[str, Any]]] = []
         self.audit_counter = 0
         self.person_referrals: dict[Any, list[dt.date]] = defaultdict(list)
-        self.areas: set[tuple[Any, int, int]] = set(PersonArea.objects.values_list(
-            "person_id", "region_id", "local_authority_id"))
+        self.areas: set[tuple[Any, int, int]] = set(
+            PersonArea.objects.values_list("person_id", "region_id", "local_authority_id")
+        )
         self.meetings: dict[tuple[int, dt.date], Meeting] = {}
         self.agenda: dict[Any, int] = defaultdict(int)
         self.assessments: dict[Any, list[Assessment]] = defaultdict(list)
@@ -609,27 +758,70 @@ class BulkBackend:
         self.policy_first_used.setdefault(policy.pk, at)
         return policy
 
-    def _audit_row(self, at: dt.datetime, event: str, actor: User | None, target_type: str, target_id: Any,
-                   data: dict[str, Any] | None = None) -> None:
+    def _audit_row(
+        self,
+        at: dt.datetime,
+        event: str,
+        actor: User | None,
+        target_type: str,
+        target_id: Any,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         registry.get(event)  # refuse unregistered events, as audit_record does
         self.audit_counter += 1
-        heapq.heappush(self.audit, (at, self.audit_counter, {
-            "event": event, "actor_id": actor.pk if actor else None,
-            "actor_label": actor.get_username() if actor else "system", "target_type": target_type,
-            "target_id": str(target_id), "data": json.loads(json.dumps(data or {}, default=str)),
-        }))
+        heapq.heappush(
+            self.audit,
+            (
+                at,
+                self.audit_counter,
+                {
+                    "event": event,
+                    "actor_id": actor.pk if actor else None,
+                    "actor_label": actor.get_username() if actor else "system",
+                    "target_type": target_type,
+                    "target_id": str(target_id),
+                    "data": json.loads(json.dumps(data or {}, default=str)),
+                },
+            ),
+        )
 
-    def _chronology(self, at: dt.datetime, j: Journey, kind: str, title: str, detail: str = "",
-                    actor: User | None = None, referral_id: Any = None) -> None:
+    def _chronology(
+        self,
+        at: dt.datetime,
+        j: Journey,
+        kind: str,
+        title: str,
+        detail: str = "",
+        actor: User | None = None,
+        referral_id: Any = None,
+    ) -> None:
         case = j.case
         assert case is not None
-        self._add(ChronologyEntry(
-            person_id=case.person_id, occurred_at=at, kind=kind, title=title, detail=detail,
-            actor=actor, case_id=case.pk, referral_id=referral_id, local_authority_id=case.local_authority_id,
-            region_id=case.region_id))
+        self._add(
+            ChronologyEntry(
+                person_id=case.person_id,
+                occurred_at=at,
+                kind=kind,
+                title=title,
+                detail=detail,
+                actor=actor,
+                case_id=case.pk,
+                referral_id=referral_id,
+                local_authority_id=case.local_authority_id,
+                region_id=case.region_id,
+            )
+        )
 
-    def _transition(self, at: dt.datetime, j: Journey, actor: User | None, to_status: str, reason: str,
-                    policy: PolicyVersion | None, data: dict[str, Any] | None = None) -> None:
+    def _transition(
+        self,
+        at: dt.datetime,
+        j: Journey,
+        actor: User | None,
+        to_status: str,
+        reason: str,
+        policy: PolicyVersion | None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         case = j.case
         assert case is not None
         from_status = case.status
@@ -639,11 +831,30 @@ class BulkBackend:
         if to_status == CaseStatus.AWAITING_PANEL and case.panel_referred_at is None:
             case.panel_referred_at = at
         case.updated_at = at
-        self._add(CaseStatusChange(case_id=case.pk, from_status=from_status, to_status=to_status, changed_at=at,
-                                   actor=actor, reason=reason, policy_version=policy))
-        self._audit_row(at, "case.status_changed", actor, "case", case.pk, {
-            "from": from_status, "to": to_status, "policy_version": policy.version if policy else None,
-            **(data or {})})
+        self._add(
+            CaseStatusChange(
+                case_id=case.pk,
+                from_status=from_status,
+                to_status=to_status,
+                changed_at=at,
+                actor=actor,
+                reason=reason,
+                policy_version=policy,
+            )
+        )
+        self._audit_row(
+            at,
+            "case.status_changed",
+            actor,
+            "case",
+            case.pk,
+            {
+                "from": from_status,
+                "to": to_status,
+                "policy_version": policy.version if policy else None,
+                **(data or {}),
+            },
+        )
 
     def _initial_status(self, at: dt.datetime, due_on: dt.date, policy: PolicyVersion) -> str:
         now = at.astimezone(LONDON).date()
@@ -653,26 +864,67 @@ class BulkBackend:
             return ReviewStatus.DUE
         return ReviewStatus.SCHEDULED
 
-    def _review(self, at: dt.datetime, j: Journey, actor: User | None, kind: str, due_on: dt.date,
-                policy: PolicyVersion, months: int | None = None, subject_key: str = "") -> ReviewRef:
+    def _review(
+        self,
+        at: dt.datetime,
+        j: Journey,
+        actor: User | None,
+        kind: str,
+        due_on: dt.date,
+        policy: PolicyVersion,
+        months: int | None = None,
+        subject_key: str = "",
+    ) -> ReviewRef:
         case = j.case
         assert case is not None
         self._used(policy, at)
-        review = Review(id=self._uuid(), case_id=case.pk, kind=kind, due_on=due_on,
-                        status=self._initial_status(at, due_on, policy), policy_version=policy,
-                        months_after_closure=months, closure_cycle=case.closure_cycle, extended=False,
-                        subject_key=subject_key, created_at=at, updated_at=at)
+        review = Review(
+            id=self._uuid(),
+            case_id=case.pk,
+            kind=kind,
+            due_on=due_on,
+            status=self._initial_status(at, due_on, policy),
+            policy_version=policy,
+            months_after_closure=months,
+            closure_cycle=case.closure_cycle,
+            extended=False,
+            subject_key=subject_key,
+            created_at=at,
+            updated_at=at,
+        )
         self._add(review)
         self.reviews[case.pk].append(review)
-        self._audit_row(at, "review.scheduled", actor, "review", review.pk, {
-            "case": str(case.pk), "kind": kind, "due_on": due_on.isoformat(), "months_after_closure": months,
-            "policy_version": policy.version})
+        self._audit_row(
+            at,
+            "review.scheduled",
+            actor,
+            "review",
+            review.pk,
+            {
+                "case": str(case.pk),
+                "kind": kind,
+                "due_on": due_on.isoformat(),
+                "months_after_closure": months,
+                "policy_version": policy.version,
+            },
+        )
         return ReviewRef(review.pk, kind, due_on, months)
 
-    def _assurance_reviews(self, at: dt.datetime, j: Journey, actor: User, kind: str, from_date: dt.date,
-                           days: list[int], subject: str, policy: PolicyVersion) -> list[ReviewRef]:
-        return [self._review(at, j, actor, kind, from_date + dt.timedelta(days=d), policy,
-                             subject_key=f"{subject}:{d}") for d in days]
+    def _assurance_reviews(
+        self,
+        at: dt.datetime,
+        j: Journey,
+        actor: User,
+        kind: str,
+        from_date: dt.date,
+        days: list[int],
+        subject: str,
+        policy: PolicyVersion,
+    ) -> list[ReviewRef]:
+        return [
+            self._review(at, j, actor, kind, from_date + dt.timedelta(days=d), policy, subject_key=f"{subject}:{d}")
+            for d in days
+        ]
 
     def _cancel_pending(self, at: dt.datetime, j: Journey, actor: User | None, kinds: list[str]) -> set[Any]:
         assert j.case is not None
@@ -707,39 +959,83 @@ class BulkBackend:
         desc_fields = _clean_description(spec.description)
         person = spec.person
         if person is None:
-            person = Person(id=self._uuid(), given_name=desc_fields.get("given_name", ""),
-                            family_name=desc_fields.get("family_name", ""),
-                            date_of_birth=desc_fields.get("date_of_birth"), sex=desc_fields.get("sex") or "other",
-                            created_at=at, updated_at=at)
+            person = Person(
+                id=self._uuid(),
+                given_name=desc_fields.get("given_name", ""),
+                family_name=desc_fields.get("family_name", ""),
+                date_of_birth=desc_fields.get("date_of_birth"),
+                sex=desc_fields.get("sex") or "other",
+                created_at=at,
+                updated_at=at,
+            )
             self._add(person)
-            description = PersonDescription(id=self._uuid(), person_id=person.pk, created_at=at, updated_at=at,
-                                            **desc_fields)
+            description = PersonDescription(
+                id=self._uuid(), person_id=person.pk, created_at=at, updated_at=at, **desc_fields
+            )
             self._add(description)
             self._audit_row(at, "person.created", None, "person", person.pk, {"description": str(description.pk)})
         else:
-            description = PersonDescription(id=self._uuid(), person_id=person.pk, created_at=at, updated_at=at,
-                                            **desc_fields)
+            description = PersonDescription(
+                id=self._uuid(), person_id=person.pk, created_at=at, updated_at=at, **desc_fields
+            )
             self._add(description)
         referred_on = self._today(at)
         previous = len(self.person_referrals[person.pk])
-        case = Case(id=self._uuid(), reference=self._reference("CASE"), person_id=person.pk,
-                    region_id=la.region_id, local_authority_id=la.pk, opened_at=at, status_changed_at=at,
-                    status=CaseStatus.SCREENING, version=1, created_at=at, updated_at=at)
+        case = Case(
+            id=self._uuid(),
+            reference=self._reference("CASE"),
+            person_id=person.pk,
+            region_id=la.region_id,
+            local_authority_id=la.pk,
+            opened_at=at,
+            status_changed_at=at,
+            status=CaseStatus.SCREENING,
+            version=1,
+            created_at=at,
+            updated_at=at,
+        )
         case.person = person
         j.case = case
         self._add(case)
-        self._add(CaseStatusChange(case_id=case.pk, from_status="", to_status=CaseStatus.SCREENING, changed_at=at,
-                                   actor=None, reason="Referral received"))
+        self._add(
+            CaseStatusChange(
+                case_id=case.pk,
+                from_status="",
+                to_status=CaseStatus.SCREENING,
+                changed_at=at,
+                actor=None,
+                reason="Referral received",
+            )
+        )
         self._audit_row(at, "case.opened", None, "case", case.pk)
         region = self.regions[la.region_id]
         referral = Referral(
-            id=self._uuid(), reference=self._reference("REF"), description_id=description.pk, person_id=person.pk,
-            case_id=case.pk, region_id=la.region_id, local_authority_id=la.pk, referrer_name="Synthetic referrer",
-            referrer_email="", referrer_phone="", referrer_organisation="", referrer_role=Sector(spec.sector).label,
-            sector=spec.sector, concern=CONCERN_TEXT[spec.concern_type], referred_on=referred_on, received_at=at,
-            urgency=spec.urgency, immediate_risk=False, immediate_risk_details="", submitted_by=None,
+            id=self._uuid(),
+            reference=self._reference("REF"),
+            description_id=description.pk,
+            person_id=person.pk,
+            case_id=case.pk,
+            region_id=la.region_id,
+            local_authority_id=la.pk,
+            referrer_name="Synthetic referrer",
+            referrer_email="",
+            referrer_phone="",
+            referrer_organisation="",
+            referrer_role=Sector(spec.sector).label,
+            sector=spec.sector,
+            concern=CONCERN_TEXT[spec.concern_type],
+            referred_on=referred_on,
+            received_at=at,
+            urgency=spec.urgency,
+            immediate_risk=False,
+            immediate_risk_details="",
+            submitted_by=None,
             copied_to_local_authority=region.code in settings.CASEWORK_REFERRAL_COPY_TO_LA_REGIONS,
-            previous_referral_count=previous, re_referral_of=None, created_at=at, updated_at=at)
+            previous_referral_count=previous,
+            re_referral_of=None,
+            created_at=at,
+            updated_at=at,
+        )
         self._add(referral)
         j.referral = referral
         self.person_referrals[person.pk].append(referred_on)
@@ -747,11 +1043,18 @@ class BulkBackend:
         if area not in self.areas:
             self.areas.add(area)
             self._add(PersonArea(person_id=person.pk, region_id=la.region_id, local_authority_id=la.pk))
-        self._audit_row(at, "referral.submitted", None, "referral", referral.pk, {
-            "case": str(case.pk), "sector": spec.sector, "urgency": spec.urgency, "repeat": previous > 0})
+        self._audit_row(
+            at,
+            "referral.submitted",
+            None,
+            "referral",
+            referral.pk,
+            {"case": str(case.pk), "sector": spec.sector, "urgency": spec.urgency, "repeat": previous > 0},
+        )
         if referral.copied_to_local_authority:
-            self._audit_row(at, "referral.routed_to_local_authority", None, "referral", referral.pk,
-                            {"local_authority": la.code})
+            self._audit_row(
+                at, "referral.routed_to_local_authority", None, "referral", referral.pk, {"local_authority": la.code}
+            )
         title = f"Referral {referral.reference} received from {Sector(spec.sector).label.lower()}"
         if previous:
             title += f" (repeat referral: {previous + 1} in total)"
@@ -763,9 +1066,20 @@ class BulkBackend:
         case, officer = j.case, self._officer(j)
         assert case is not None
         policy = self._used(self._policy(case.local_authority_id, at), at)
-        self._add(Screening(id=self._uuid(), case_id=case.pk, deconfliction=deconfliction, outcome=outcome,
-                            notes=notes, screened_by=officer, screened_at=at, policy_version=policy,
-                            created_at=at, updated_at=at))
+        self._add(
+            Screening(
+                id=self._uuid(),
+                case_id=case.pk,
+                deconfliction=deconfliction,
+                outcome=outcome,
+                notes=notes,
+                screened_by=officer,
+                screened_at=at,
+                policy_version=policy,
+                created_at=at,
+                updated_at=at,
+            )
+        )
         if deconfliction == Deconfliction.MANAGED_ELSEWHERE:
             to_status = CaseStatus.CLOSED_MANAGED_ELSEWHERE
         elif outcome == ScreeningOutcome.PROCEED:
@@ -773,10 +1087,21 @@ class BulkBackend:
         else:
             to_status = CaseStatus.CLOSED_MISTAKEN
         self._transition(at, j, officer, to_status, notes or "Screened", policy)
-        self._audit_row(at, "case.screened", officer, "case", case.pk, {
-            "deconfliction": deconfliction, "outcome": outcome, "policy_version": policy.version})
-        self._chronology(at, j, ChronologyKind.SCREENING, f"Screened: {Deconfliction(deconfliction).label.lower()}; "
-                         f"{ScreeningOutcome(outcome).label.lower()}", actor=officer)
+        self._audit_row(
+            at,
+            "case.screened",
+            officer,
+            "case",
+            case.pk,
+            {"deconfliction": deconfliction, "outcome": outcome, "policy_version": policy.version},
+        )
+        self._chronology(
+            at,
+            j,
+            ChronologyKind.SCREENING,
+            f"Screened: {Deconfliction(deconfliction).label.lower()}; {ScreeningOutcome(outcome).label.lower()}",
+            actor=officer,
+        )
         return StepResult()
 
     def _countersign_reason(self, j: Journey, at: dt.datetime, decision: str, policy: PolicyVersion) -> str:
@@ -789,43 +1114,92 @@ class BulkBackend:
         since = add_months(self._today(at), -12 * policy.countersign_repeat_window_years)
         count = sum(1 for d in self.person_referrals[j.case.person_id] if d >= since)
         if count >= policy.countersign_repeat_referral_count:
-            return (f"NFA on referral {count} of this person within {policy.countersign_repeat_window_years} years "
-                    f"(policy: countersign from referral {policy.countersign_repeat_referral_count}).")
+            return (
+                f"NFA on referral {count} of this person within {policy.countersign_repeat_window_years} years "
+                f"(policy: countersign from referral {policy.countersign_repeat_referral_count})."
+            )
         return ""
 
-    def _handover(self, at: dt.datetime, j: Journey, actor: User, assessment: Assessment | None,
-                  handover: dict[str, Any], policy: PolicyVersion) -> list[ReviewRef]:
+    def _handover(
+        self,
+        at: dt.datetime,
+        j: Journey,
+        actor: User,
+        assessment: Assessment | None,
+        handover: dict[str, Any],
+        policy: PolicyVersion,
+    ) -> list[ReviewRef]:
         """assessments.services.handover_record."""
         case = j.case
         assert case is not None
         on = handover.get("handed_over_on") or self._today(at)
-        row = Handover(id=self._uuid(), case_id=case.pk, assessment=assessment,
-                       service_type=handover["service_type"], service_name=str(handover["service_name"]).strip(),
-                       contact=str(handover["contact"]).strip(), request=str(handover["request"]).strip(),
-                       handed_over_on=on, recorded_by=actor, policy_version=policy, receiving_user=None,
-                       created_at=at, updated_at=at)
+        row = Handover(
+            id=self._uuid(),
+            case_id=case.pk,
+            assessment=assessment,
+            service_type=handover["service_type"],
+            service_name=str(handover["service_name"]).strip(),
+            contact=str(handover["contact"]).strip(),
+            request=str(handover["request"]).strip(),
+            handed_over_on=on,
+            recorded_by=actor,
+            policy_version=policy,
+            receiving_user=None,
+            created_at=at,
+            updated_at=at,
+        )
         self._add(row)
-        self._audit_row(at, "handover.recorded", actor, "case", case.pk, {
-            "handover": str(row.pk), "service_type": row.service_type, "receiving_user": None})
-        refs = self._assurance_reviews(at, j, actor, ReviewKind.HANDOVER_FOLLOWUP, on,
-                                       list(policy.handover_followup_days), f"handover:{row.pk}", policy)
-        self._chronology(at, j, ChronologyKind.HANDOVER,
-                         f"Handed over to {row.service_name} ({ServiceType(row.service_type).label})",
-                         row.request, actor=actor)
+        self._audit_row(
+            at,
+            "handover.recorded",
+            actor,
+            "case",
+            case.pk,
+            {"handover": str(row.pk), "service_type": row.service_type, "receiving_user": None},
+        )
+        refs = self._assurance_reviews(
+            at,
+            j,
+            actor,
+            ReviewKind.HANDOVER_FOLLOWUP,
+            on,
+            list(policy.handover_followup_days),
+            f"handover:{row.pk}",
+            policy,
+        )
+        self._chronology(
+            at,
+            j,
+            ChronologyKind.HANDOVER,
+            f"Handed over to {row.service_name} ({ServiceType(row.service_type).label})",
+            row.request,
+            actor=actor,
+        )
         return refs
 
-    def _decision_took_effect(self, at: dt.datetime, j: Journey, actor: User, assessment: Assessment
-                              ) -> list[ReviewRef]:
-        if assessment.decision in (GatewayDecisionChoice.NFA, GatewayDecisionChoice.EXIT) and \
-                assessment.other_vulnerabilities:
+    def _decision_took_effect(
+        self, at: dt.datetime, j: Journey, actor: User, assessment: Assessment
+    ) -> list[ReviewRef]:
+        if (
+            assessment.decision in (GatewayDecisionChoice.NFA, GatewayDecisionChoice.EXIT)
+            and assessment.other_vulnerabilities
+        ):
             policy = assessment.policy_version
-            return self._assurance_reviews(at, j, actor, ReviewKind.BELOW_THRESHOLD, self._today(at),
-                                           list(policy.below_threshold_review_days), f"assessment:{assessment.pk}",
-                                           policy)
+            return self._assurance_reviews(
+                at,
+                j,
+                actor,
+                ReviewKind.BELOW_THRESHOLD,
+                self._today(at),
+                list(policy.below_threshold_review_days),
+                f"assessment:{assessment.pk}",
+                policy,
+            )
         return []
 
-    def assess(self, j: Journey, at: dt.datetime, decision: str, vulns: list[str],
-               handover: dict[str, Any] | None) -> StepResult:
+    def assess(
+        self, j: Journey, at: dt.datetime, decision: str, vulns: list[str], handover: dict[str, Any] | None
+    ) -> StepResult:
         """assessments.services.case_assess."""
         from casework.assessments.services import DECISION_STATUS
 
@@ -834,25 +1208,50 @@ class BulkBackend:
         policy = self._used(self._policy(case.local_authority_id, at), at)
         why = self._countersign_reason(j, at, decision, policy)
         assessment = Assessment(
-            id=self._uuid(), case_id=case.pk, number=len(self.assessments[case.pk]) + 1,
-            framework_version=policy.paf_framework_version, concern_type=j.spec.concern_type,
-            ideology_or_grievance="", other_vulnerabilities=list(vulns), rationale=RATIONALE, decision=decision,
-            decided_by=officer, decided_at=at, policy_version=policy,
-            repeat_referral=len(self.person_referrals[case.person_id]) > 1, countersign_required=bool(why),
-            countersign_reason=why, countersign_status="pending" if why else "", created_at=at, updated_at=at)
+            id=self._uuid(),
+            case_id=case.pk,
+            number=len(self.assessments[case.pk]) + 1,
+            framework_version=policy.paf_framework_version,
+            concern_type=j.spec.concern_type,
+            ideology_or_grievance="",
+            other_vulnerabilities=list(vulns),
+            rationale=RATIONALE,
+            decision=decision,
+            decided_by=officer,
+            decided_at=at,
+            policy_version=policy,
+            repeat_referral=len(self.person_referrals[case.person_id]) > 1,
+            countersign_required=bool(why),
+            countersign_reason=why,
+            countersign_status="pending" if why else "",
+            created_at=at,
+            updated_at=at,
+        )
         self._add(assessment)
         self.assessments[case.pk].append(assessment)
-        self._audit_row(at, "case.assessed", officer, "case", case.pk, {
-            "assessment": str(assessment.pk), "decision": decision, "concern_type": j.spec.concern_type,
-            "countersign_required": bool(why), "policy_version": policy.version})
+        self._audit_row(
+            at,
+            "case.assessed",
+            officer,
+            "case",
+            case.pk,
+            {
+                "assessment": str(assessment.pk),
+                "decision": decision,
+                "concern_type": j.spec.concern_type,
+                "countersign_required": bool(why),
+                "policy_version": policy.version,
+            },
+        )
         result = StepResult(countersign_pending=bool(why))
         if decision == GatewayDecisionChoice.EXIT:
             assert handover is not None
             result.new += self._handover(at, j, officer, assessment, handover, policy)
         label = GatewayDecisionChoice(decision).label
         if why:
-            self._transition(at, j, officer, CaseStatus.AWAITING_COUNTERSIGN,
-                             f"{label} awaiting countersignature: {why}", policy)
+            self._transition(
+                at, j, officer, CaseStatus.AWAITING_COUNTERSIGN, f"{label} awaiting countersignature: {why}", policy
+            )
             title = f"Gateway decision: {label} (awaiting countersignature)"
         else:
             self._transition(at, j, officer, DECISION_STATUS[GatewayDecisionChoice(decision)], RATIONALE, policy)
@@ -873,14 +1272,26 @@ class BulkBackend:
         assessment.countersigned_at = at
         assessment.countersign_note = ""
         assessment.updated_at = at
-        self._transition(at, j, supervisor, DECISION_STATUS[GatewayDecisionChoice(assessment.decision)],
-                         "Countersigned", assessment.policy_version)
+        self._transition(
+            at,
+            j,
+            supervisor,
+            DECISION_STATUS[GatewayDecisionChoice(assessment.decision)],
+            "Countersigned",
+            assessment.policy_version,
+        )
         result = StepResult(new=self._decision_took_effect(at, j, supervisor, assessment))
-        self._audit_row(at, "case.countersigned", supervisor, "case", case.pk,
-                        {"assessment": str(assessment.pk), "approved": True})
-        self._chronology(at, j, ChronologyKind.COUNTERSIGN,
-                         "Decision countersigned: " + GatewayDecisionChoice(assessment.decision).label, "",
-                         actor=supervisor)
+        self._audit_row(
+            at, "case.countersigned", supervisor, "case", case.pk, {"assessment": str(assessment.pk), "approved": True}
+        )
+        self._chronology(
+            at,
+            j,
+            ChronologyKind.COUNTERSIGN,
+            "Decision countersigned: " + GatewayDecisionChoice(assessment.decision).label,
+            "",
+            actor=supervisor,
+        )
         return result
 
     def _open_case_review(self, at: dt.datetime, j: Journey, actor: User) -> list[ReviewRef]:
@@ -890,8 +1301,9 @@ class BulkBackend:
         due = self._today(at) + dt.timedelta(days=policy.open_case_review_interval_days)
         return [self._review(at, j, actor, ReviewKind.OPEN_CASE, due, policy)]
 
-    def panel(self, j: Journey, at: dt.datetime, adopt: bool, outcome: str,
-              handover: dict[str, Any] | None) -> StepResult:
+    def panel(
+        self, j: Journey, at: dt.datetime, adopt: bool, outcome: str, handover: dict[str, Any] | None
+    ) -> StepResult:
         """panels.services.meeting_schedule (first case of a meeting), meeting_add_case, vaf_record, panel_decide."""
         from casework.panels.services import NOT_ADOPTED_STATUS
 
@@ -901,8 +1313,15 @@ class BulkBackend:
         key = (case.local_authority_id, day)
         meeting = self.meetings.get(key)
         if meeting is None:
-            meeting = Meeting(id=self._uuid(), panel=self.staff.panels[case.local_authority_id], date=day,
-                              location="Civic centre (synthetic)", status="scheduled", created_at=at, updated_at=at)
+            meeting = Meeting(
+                id=self._uuid(),
+                panel=self.staff.panels[case.local_authority_id],
+                date=day,
+                location="Civic centre (synthetic)",
+                status="scheduled",
+                created_at=at,
+                updated_at=at,
+            )
             self.meetings[key] = meeting
             self._add(meeting)
             self._audit_row(at, "meeting.scheduled", chair, "meeting", meeting.pk, {"date": day.isoformat()})
@@ -911,24 +1330,55 @@ class BulkBackend:
         self._audit_row(at, "meeting.case_added", chair, "meeting", meeting.pk, {"case": str(case.pk)})
         # vaf_record
         policy = self._used(self._policy(case.local_authority_id, at), at)
-        vaf = VafAssessment(id=self._uuid(), case_id=case.pk, meeting_id=meeting.pk,
-                            framework_version=policy.vaf_framework_version, summary="Synthetic VAF", assessed_by=chair,
-                            assessed_at=at, policy_version=policy, created_at=at, updated_at=at)
+        vaf = VafAssessment(
+            id=self._uuid(),
+            case_id=case.pk,
+            meeting_id=meeting.pk,
+            framework_version=policy.vaf_framework_version,
+            summary="Synthetic VAF",
+            assessed_by=chair,
+            assessed_at=at,
+            policy_version=policy,
+            created_at=at,
+            updated_at=at,
+        )
         self._add(vaf)
         for f in VAF_FACTORS:
-            self._add(VafFactor(vaf_id=vaf.pk, dimension=f["dimension"], factor=f["factor"], rating=f["rating"],
-                                evidence=f["evidence"]))
+            self._add(
+                VafFactor(
+                    vaf_id=vaf.pk,
+                    dimension=f["dimension"],
+                    factor=f["factor"],
+                    rating=f["rating"],
+                    evidence=f["evidence"],
+                )
+            )
         self._audit_row(at, "vaf.recorded", chair, "case", case.pk, {"vaf": str(vaf.pk)})
-        self._chronology(at, j, ChronologyKind.PANEL, "Vulnerability assessment recorded", "Synthetic VAF",
-                         actor=chair)
+        self._chronology(at, j, ChronologyKind.PANEL, "Vulnerability assessment recorded", "Synthetic VAF", actor=chair)
         # panel_decide
         decision = "adopt" if adopt else "not_adopt"
-        row = PanelDecision(id=self._uuid(), case_id=case.pk, meeting_id=meeting.pk, decision=decision,
-                            not_adopted_outcome="" if adopt else outcome, rationale=PANEL_RATIONALE,
-                            decided_by=chair, decided_at=at, policy_version=policy, created_at=at, updated_at=at)
+        row = PanelDecision(
+            id=self._uuid(),
+            case_id=case.pk,
+            meeting_id=meeting.pk,
+            decision=decision,
+            not_adopted_outcome="" if adopt else outcome,
+            rationale=PANEL_RATIONALE,
+            decided_by=chair,
+            decided_at=at,
+            policy_version=policy,
+            created_at=at,
+            updated_at=at,
+        )
         self._add(row)
-        self._audit_row(at, "panel.decided", chair, "case", case.pk, {
-            "decision": decision, "not_adopted_outcome": row.not_adopted_outcome, "policy_version": policy.version})
+        self._audit_row(
+            at,
+            "panel.decided",
+            chair,
+            "case",
+            case.pk,
+            {"decision": decision, "not_adopted_outcome": row.not_adopted_outcome, "policy_version": policy.version},
+        )
         result = StepResult()
         if adopt:
             case.adopted_at = at
@@ -941,16 +1391,30 @@ class BulkBackend:
                 result.new += self._handover(at, j, chair, None, handover, policy)
             latest = self.assessments[case.pk][-1] if self.assessments[case.pk] else None
             if outcome != NotAdoptedOutcome.PLP and latest is not None and latest.other_vulnerabilities:
-                result.new += self._assurance_reviews(at, j, chair, ReviewKind.BELOW_THRESHOLD, day,
-                                                      list(policy.below_threshold_review_days),
-                                                      f"panel_decision:{row.pk}", policy)
+                result.new += self._assurance_reviews(
+                    at,
+                    j,
+                    chair,
+                    ReviewKind.BELOW_THRESHOLD,
+                    day,
+                    list(policy.below_threshold_review_days),
+                    f"panel_decision:{row.pk}",
+                    policy,
+                )
             self._transition(at, j, chair, NOT_ADOPTED_STATUS[NotAdoptedOutcome(outcome)], PANEL_RATIONALE, policy)
-            self._chronology(at, j, ChronologyKind.PANEL, f"Not adopted: {NotAdoptedOutcome(outcome).label}",
-                             PANEL_RATIONALE, actor=chair)
+            self._chronology(
+                at,
+                j,
+                ChronologyKind.PANEL,
+                f"Not adopted: {NotAdoptedOutcome(outcome).label}",
+                PANEL_RATIONALE,
+                actor=chair,
+            )
         return result
 
-    def _close(self, at: dt.datetime, j: Journey, actor: User, reason: str, rationale: str,
-               policy: PolicyVersion) -> StepResult:
+    def _close(
+        self, at: dt.datetime, j: Journey, actor: User, reason: str, rationale: str, policy: PolicyVersion
+    ) -> StepResult:
         """panels.services._close with reviews.services.review_schedule_after_closure."""
         case = j.case
         assert case is not None
@@ -961,13 +1425,26 @@ class BulkBackend:
         case.closure_cycle += 1
         self._transition(at, j, actor, CaseStatus.CLOSED, rationale, policy, {"closure_reason": reason})
         result = StepResult(cancelled=self._cancel_pending(at, j, actor, [ReviewKind.OPEN_CASE]))
-        result.new = [self._review(at, j, actor, ReviewKind.POST_CLOSURE, add_months(case.closed_on, m), policy,
-                                   months=m) for m in policy.post_closure_review_months]
-        self._audit_row(at, "case.closed", actor, "case", case.pk, {
-            "reason": reason, "closed_on": case.closed_on.isoformat(),
-            "reviews_due": [r.due_on.isoformat() for r in result.new], "policy_version": policy.version})
-        self._chronology(at, j, ChronologyKind.CLOSURE, f"Channel case closed: {ClosureReason(reason).label}",
-                         rationale, actor=actor)
+        result.new = [
+            self._review(at, j, actor, ReviewKind.POST_CLOSURE, add_months(case.closed_on, m), policy, months=m)
+            for m in policy.post_closure_review_months
+        ]
+        self._audit_row(
+            at,
+            "case.closed",
+            actor,
+            "case",
+            case.pk,
+            {
+                "reason": reason,
+                "closed_on": case.closed_on.isoformat(),
+                "reviews_due": [r.due_on.isoformat() for r in result.new],
+                "policy_version": policy.version,
+            },
+        )
+        self._chronology(
+            at, j, ChronologyKind.CLOSURE, f"Channel case closed: {ClosureReason(reason).label}", rationale, actor=actor
+        )
         return result
 
     def consent(self, j: Journey, at: dt.datetime, given: bool, given_by: str, refused_next: str) -> StepResult:
@@ -977,13 +1454,38 @@ class BulkBackend:
         policy = self._used(self._policy(case.local_authority_id, at), at)
         status = "given" if given else "refused"
         decided_on = self._today(at)
-        self._add(Consent(id=self._uuid(), case_id=case.pk, status=status, given_by=given_by,
-                          given_by_name="Synthetic consenter", decided_on=decided_on, notes="", recorded_by=chair,
-                          recorded_at=at, policy_version=policy, created_at=at, updated_at=at))
-        self._audit_row(at, "consent.recorded", chair, "case", case.pk, {
-            "status": status, "given_by": given_by, "decided_on": decided_on.isoformat()})
-        self._chronology(at, j, ChronologyKind.CONSENT, f"Consent {status} by {ConsentGivenBy(given_by).label.lower()}",
-                         "", actor=chair)
+        self._add(
+            Consent(
+                id=self._uuid(),
+                case_id=case.pk,
+                status=status,
+                given_by=given_by,
+                given_by_name="Synthetic consenter",
+                decided_on=decided_on,
+                notes="",
+                recorded_by=chair,
+                recorded_at=at,
+                policy_version=policy,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        self._audit_row(
+            at,
+            "consent.recorded",
+            chair,
+            "case",
+            case.pk,
+            {"status": status, "given_by": given_by, "decided_on": decided_on.isoformat()},
+        )
+        self._chronology(
+            at,
+            j,
+            ChronologyKind.CONSENT,
+            f"Consent {status} by {ConsentGivenBy(given_by).label.lower()}",
+            "",
+            actor=chair,
+        )
         if given:
             self._transition(at, j, chair, CaseStatus.SUPPORT_ACTIVE, "Consent given", policy)
             return StepResult()
@@ -1013,8 +1515,14 @@ class BulkBackend:
         row.completed_at = at
         row.completed_on = self._today(at)
         row.updated_at = at
-        self._audit_row(at, "review.completed", actor, "review", row.pk, {
-            "case": str(case.pk), "outcome": outcome, "kind": row.kind, "policy_version": row.policy_version.version})
+        self._audit_row(
+            at,
+            "review.completed",
+            actor,
+            "review",
+            row.pk,
+            {"case": str(case.pk), "outcome": outcome, "kind": row.kind, "policy_version": row.policy_version.version},
+        )
         title = row.get_kind_display()
         if row.months_after_closure:
             title += f" ({row.months_after_closure} months after closure)"
@@ -1026,16 +1534,29 @@ class BulkBackend:
                 case.reopened_count += 1
                 self._transition(at, j, actor, CaseStatus.AWAITING_PANEL, f"Reopened: {notes}", row.policy_version)
                 self._audit_row(at, "case.reopened", actor, "case", case.pk, {"review": str(row.pk)})
-                self._chronology(at, j, ChronologyKind.REOPENED, "Case reopened: concerns found at review", notes,
-                                 actor=actor)
-            elif not any(r.kind == ReviewKind.POST_CLOSURE and r.closure_cycle == row.closure_cycle
-                         and r.status in PENDING_STATUSES for r in self.reviews[case.pk]):
-                self._transition(at, j, actor, CaseStatus.MONITORING_ENDED,
-                                 "Last post-closure review found no concerns", row.policy_version)
+                self._chronology(
+                    at, j, ChronologyKind.REOPENED, "Case reopened: concerns found at review", notes, actor=actor
+                )
+            elif not any(
+                r.kind == ReviewKind.POST_CLOSURE
+                and r.closure_cycle == row.closure_cycle
+                and r.status in PENDING_STATUSES
+                for r in self.reviews[case.pk]
+            ):
+                self._transition(
+                    at,
+                    j,
+                    actor,
+                    CaseStatus.MONITORING_ENDED,
+                    "Last post-closure review found no concerns",
+                    row.policy_version,
+                )
                 self._audit_row(at, "case.monitoring_ended", actor, "case", case.pk)
                 self._chronology(at, j, ChronologyKind.CLOSURE, "Post-closure monitoring ended", actor=actor)
-        elif row.kind == ReviewKind.OPEN_CASE and case.status in (CaseStatus.AWAITING_CONSENT,
-                                                                   CaseStatus.SUPPORT_ACTIVE):
+        elif row.kind == ReviewKind.OPEN_CASE and case.status in (
+            CaseStatus.AWAITING_CONSENT,
+            CaseStatus.SUPPORT_ACTIVE,
+        ):
             result.new = self._open_case_review(at, j, actor)
         return result
 
@@ -1067,11 +1588,21 @@ class BulkBackend:
         while self.audit and (until is None or self.audit[0][0] < until):
             at, _, row = heapq.heappop(self.audit)
             seq += 1
-            event = AuditEvent(seq=seq, occurred_at=at.astimezone(UTC), event=row["event"],
-                               actor_id=row["actor_id"], actor_label=row["actor_label"],
-                               target_type=row["target_type"], target_id=row["target_id"], data=row["data"],
-                               reason="", flagged=registry.get(row["event"]).flagged, request_id="", ip=None,
-                               prev_hash=prev)
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=at.astimezone(UTC),
+                event=row["event"],
+                actor_id=row["actor_id"],
+                actor_label=row["actor_label"],
+                target_type=row["target_type"],
+                target_id=row["target_id"],
+                data=row["data"],
+                reason="",
+                flagged=registry.get(row["event"]).flagged,
+                request_id="",
+                ip=None,
+                prev_hash=prev,
+            )
             event.hash = compute_hash(event)
             prev = event.hash
             batch.append(event)
@@ -1098,7 +1629,8 @@ class HistoryGenerator:
         self.per_year = per_year
         self.staff = ensure_staff()
         self.backend: BulkBackend | ServicesBackend = (
-            BulkBackend(self.staff, seed=seed) if backend_name == "bulk" else ServicesBackend(self.staff))
+            BulkBackend(self.staff, seed=seed) if backend_name == "bulk" else ServicesBackend(self.staff)
+        )
         self.driver = JourneyDriver(rng=self.rng, backend=self.backend, end=self.end)
         regions = {r.code: r for r in Region.objects.all()}
         self.region_mix = [(regions[code], w) for code, w in REGION_MIX if code in regions]
@@ -1116,9 +1648,13 @@ class HistoryGenerator:
         sex = pick(rng, SEX_MIX)
         given = rng.choice(GIVEN_F if sex == "female" else GIVEN_M + GIVEN_F[:1] if sex == "other" else GIVEN_M)
         ages = pick(rng, AGE_MIX)
-        desc: dict[str, Any] = {"given_name": given, "family_name": rng.choice(FAMILY), "sex": sex,
-                                "town": la.name, "postcode": f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}"
-                                f"{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}"}
+        desc: dict[str, Any] = {
+            "given_name": given,
+            "family_name": rng.choice(FAMILY),
+            "sex": sex,
+            "town": la.name,
+            "postcode": f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}",
+        }
         if ages is not None:
             age = rng.randint(*ages)
             day = at.astimezone(LONDON).date()
@@ -1144,9 +1680,15 @@ class HistoryGenerator:
             la = rng.choice(self.las_by_region[region.pk])
         if description is None:
             description = self._description(at, la)
-        return ReferralSpec(at=at, local_authority=la, sector=pick(rng, SECTOR_MIX), description=description,
-                            concern_type=pick(rng, CONCERN_MIX),
-                            urgency="urgent" if rng.random() < 0.1 else "routine", person=person)
+        return ReferralSpec(
+            at=at,
+            local_authority=la,
+            sector=pick(rng, SECTOR_MIX),
+            description=description,
+            concern_type=pick(rng, CONCERN_MIX),
+            urgency="urgent" if rng.random() < 0.1 else "routine",
+            person=person,
+        )
 
     def run(self, times: Iterable[dt.datetime]) -> int:
         count = 0

@@ -59,5 +59,9 @@ def authorize_meeting(actor: User, action: str, meeting: Meeting) -> None:
     if not MeetingPolicy.visible_to(actor).filter(pk=meeting.pk).exists():
         raise NotFound("No meeting with that id.")
     if not MeetingPolicy.can(actor, action, meeting):
-        raise PermissionDenied("Only the panel chair can change a meeting.", target_type="meeting",
-                               target_id=str(meeting.pk), action=action)
+        raise PermissionDenied(
+            "Only the panel chair can change a meeting.",
+            target_type="meeting",
+            target_id=str(meeting.pk),
+            action=action,
+        )

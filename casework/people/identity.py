@@ -13,6 +13,7 @@ import hashlib
 import threading
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,19 +30,35 @@ _index: CandidateIndex | None = None
 _known: set[str] = set()
 _high_water: dt.datetime | None = None
 
-_FIELDS = ("pk", "given_name", "family_name", "aliases", "date_of_birth", "age_estimate", "sex", "postcode",
-           "address_line", "town", "created_at")
+_FIELDS = (
+    "pk",
+    "given_name",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "age_estimate",
+    "sex",
+    "postcode",
+    "address_line",
+    "town",
+    "created_at",
+)
 
 
-def _record(row: dict[str, object]) -> PersonRecord:
+def _record(row: dict[str, Any]) -> PersonRecord:
     created = row["created_at"]
     assert isinstance(created, dt.datetime)
     return PersonRecord(
-        record_id=str(row["pk"]), given_name=row["given_name"] or None,  # type: ignore[arg-type]
-        family_name=row["family_name"] or None, aliases=tuple(row["aliases"] or ()),  # type: ignore[arg-type]
-        date_of_birth=row["date_of_birth"], age_estimate=row["age_estimate"],  # type: ignore[arg-type]
-        sex=row["sex"] or None, postcode=row["postcode"] or None,  # type: ignore[arg-type]
-        address_line=row["address_line"] or None, town=row["town"] or None,  # type: ignore[arg-type]
+        record_id=str(row["pk"]),
+        given_name=row["given_name"] or None,
+        family_name=row["family_name"] or None,
+        aliases=tuple(row["aliases"] or ()),
+        date_of_birth=row["date_of_birth"],
+        age_estimate=row["age_estimate"],
+        sex=row["sex"] or None,
+        postcode=row["postcode"] or None,
+        address_line=row["address_line"] or None,
+        town=row["town"] or None,
         age_reference_date=timezone.localdate(created),
     )
 
@@ -109,16 +126,22 @@ def candidates_for(description: PersonDescription, *, limit: int = MAX_PROPOSALS
     the best-matching of their descriptions' probability and explanation. Persons an officer has already said
     are not the same are left out unless either side has new data since (see `description_fingerprint`)."""
     query = PersonQuery(
-        given_name=description.given_name or None, family_name=description.family_name or None,
-        date_of_birth=description.date_of_birth, age_estimate=description.age_estimate, sex=description.sex or None,
-        postcode=description.postcode or None, address_line=description.address_line or None,
-        town=description.town or None, aliases=tuple(description.aliases or ()),
+        given_name=description.given_name or None,
+        family_name=description.family_name or None,
+        date_of_birth=description.date_of_birth,
+        age_estimate=description.age_estimate,
+        sex=description.sex or None,
+        postcode=description.postcode or None,
+        address_line=description.address_line or None,
+        town=description.town or None,
+        aliases=tuple(description.aliases or ()),
         age_reference_date=timezone.localdate(description.created_at) if description.created_at else None,
     )
     found = find_candidates(query, index=current_index(), limit=limit * 3)
     owner = dict(PersonDescription.objects.filter(pk__in=[c.record_id for c in found]).values_list("pk", "person_id"))
-    merged = dict(Person.objects.filter(pk__in=set(owner.values()), merged_into__isnull=False)
-                  .values_list("pk", "merged_into_id"))
+    merged = dict(
+        Person.objects.filter(pk__in=set(owner.values()), merged_into__isnull=False).values_list("pk", "merged_into_id")
+    )
     best: dict[uuid.UUID, PersonCandidate] = {}
     for c in found:
         person_id = owner.get(uuid.UUID(c.record_id))
@@ -128,9 +151,12 @@ def candidates_for(description: PersonDescription, *, limit: int = MAX_PROPOSALS
         if person_id == description.person_id or c.match_probability < PROPOSAL_FLOOR:
             continue
         if person_id not in best or c.match_probability > best[person_id].probability:
-            best[person_id] = PersonCandidate(person_id=person_id, probability=round(c.match_probability, 4),
-                                              explanation=[e.text for e in c.explanation],
-                                              model_version=MODEL_VERSION)
+            best[person_id] = PersonCandidate(
+                person_id=person_id,
+                probability=round(c.match_probability, 4),
+                explanation=[e.text for e in c.explanation],
+                model_version=MODEL_VERSION,
+            )
     rejected = {
         d.person_id: d.fingerprint
         for d in MatchDecision.objects.filter(description=description, same_person=False, person_id__in=list(best))

@@ -125,9 +125,11 @@ class MatchProposal(models.Model):
     explanation = models.JSONField(default=list)
     model_version = models.CharField(max_length=40)
     proposed_at = models.DateTimeField()
-    status = models.CharField(max_length=10, default="proposed",
-                              choices=[("proposed", "Proposed"), ("linked", "Same person"),
-                                       ("rejected", "Not the same person")])
+    status = models.CharField(
+        max_length=10,
+        default="proposed",
+        choices=[("proposed", "Proposed"), ("linked", "Same person"), ("rejected", "Not the same person")],
+    )
 
     class Meta:
         ordering = ["-probability"]
@@ -159,7 +161,8 @@ class PersonMerge(models.Model):
     moved = models.JSONField(default=dict)
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField()
-    unmerged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     unmerged_at = models.DateTimeField(null=True, blank=True)
     unmerge_reason = models.TextField(blank=True)

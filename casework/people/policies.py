@@ -26,9 +26,7 @@ class PersonPolicy:
         grants = active_grant_target_ids(user=user, target_type="person")
         if not grants.exists():
             return scoped
-        return Person.objects.filter(merged_into__isnull=True).filter(
-            Q(pk__in=scoped.values("pk")) | Q(pk__in=grants)
-        )
+        return Person.objects.filter(merged_into__isnull=True).filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=grants))
 
     @staticmethod
     def sees_whole_history(user: User, person: Person) -> bool:

@@ -67,14 +67,26 @@ def match_proposals_create(*, actor: User | None, description: PersonDescription
 
     proposals = [
         MatchProposal.objects.create(
-            description=description, candidate_id=c.person_id, probability=c.probability,
-            explanation=c.explanation, model_version=c.model_version, proposed_at=timezone.now(),
+            description=description,
+            candidate_id=c.person_id,
+            probability=c.probability,
+            explanation=c.explanation,
+            model_version=c.model_version,
+            proposed_at=timezone.now(),
         )
         for c in identity.candidates_for(description)
     ]
     if proposals:
-        audit_record(event="person.candidates_proposed", actor=actor, target=description.person,
-                     data={"description": str(description.pk), "candidates": len(proposals),
-                           "best": proposals[0].probability, "model_version": proposals[0].model_version})
+        audit_record(
+            event="person.candidates_proposed",
+            actor=actor,
+            target=description.person,
+            data={
+                "description": str(description.pk),
+                "candidates": len(proposals),
+                "best": proposals[0].probability,
+                "model_version": proposals[0].model_version,
+            },
+        )
     transaction.on_commit(lambda: identity.index_add(description))
     return proposals

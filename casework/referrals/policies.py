@@ -167,5 +167,9 @@ def authorize_case(actor: User | None, action: str, case: Case) -> None:
         raise NotFound("No case with that id.")
     if not CasePolicy.can(actor, action, case):
         # The denial is audited by the interface, outside the service's transaction that this exception rolls back.
-        raise PermissionDenied(f"Your role does not allow you to {action.replace('_', ' ')} on this case.",
-                               target_type="case", target_id=str(case.pk), action=action)
+        raise PermissionDenied(
+            f"Your role does not allow you to {action.replace('_', ' ')} on this case.",
+            target_type="case",
+            target_id=str(case.pk),
+            action=action,
+        )

@@ -39,10 +39,14 @@ def _break_glass(user: User, case: Case) -> dict[str, Any]:
 def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     filters = filters or {}
     # The referral count is a subquery so a list costs a constant number of queries, however long.
-    referral_total = (Referral.objects.filter(case=OuterRef("pk")).order_by().values("case")
-                      .annotate(n=Count("pk")).values("n"))
-    cases = CasePolicy.visible_to(user).select_related("person", "local_authority", "region").annotate(
-        referral_total=Coalesce(Subquery(referral_total), 0))
+    referral_total = (
+        Referral.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    )
+    cases = (
+        CasePolicy.visible_to(user)
+        .select_related("person", "local_authority", "region")
+        .annotate(referral_total=Coalesce(Subquery(referral_total), 0))
+    )
     if filters.get("status"):
         cases = cases.filter(
             status__in=filters["status"] if isinstance(filters["status"], list) else [filters["status"]]

@@ -127,8 +127,9 @@ def _clean_description(raw: dict[str, Any]) -> dict[str, Any]:
         try:
             dob = desc["date_of_birth"] = dt.date.fromisoformat(dob)
         except ValueError:
-            raise ValidationFailed("Enter the date of birth as YYYY-MM-DD, e.g. 2009-06-15.",
-                                   field="date_of_birth") from None
+            raise ValidationFailed(
+                "Enter the date of birth as YYYY-MM-DD, e.g. 2009-06-15.", field="date_of_birth"
+            ) from None
     if dob is not None and dob > today():
         raise ValidationFailed(ERR_FUTURE_DOB, field="date_of_birth")
     age = desc.get("age_estimate")
@@ -273,7 +274,12 @@ SECTOR_BY_ROLE = {"prevent_officer": Sector.POLICE, "prevent_supervisor": Sector
 
 @transaction.atomic
 def referral_raise_from_case(
-    *, actor: User, case: Case, concern: str, source: str, sector: str | None = None,
+    *,
+    actor: User,
+    case: Case,
+    concern: str,
+    source: str,
+    sector: str | None = None,
 ) -> Referral:
     """A new referral about the same person, linked to the earlier case and flagged: raised when an assurance
     review or a receiving (non-CT) service finds counter-terrorism concerns have re-emerged. It goes to Counter
@@ -281,16 +287,29 @@ def referral_raise_from_case(
     if not concern.strip():
         raise ValidationFailed(ERR_NO_CONCERN, field="concern")
     latest = case.person.descriptions.order_by("-created_at").first()
-    description = {k: getattr(latest, k) for k in DESCRIPTION_FIELDS} if latest else {
-        "given_name": case.person.given_name, "family_name": case.person.family_name}
-    referral = referral_submit(
-        actor=actor, person=case.person, person_description=description, local_authority=case.local_authority,
-        referrer_name=actor.get_full_name() or actor.get_username(), referrer_organisation=actor.organisation,
-        sector=sector or SECTOR_BY_ROLE.get(actor.role, Sector.LOCAL_AUTHORITY), concern=concern.strip(),
-        urgency=Urgency.URGENT, re_referral_of=case,
+    description = (
+        {k: getattr(latest, k) for k in DESCRIPTION_FIELDS}
+        if latest
+        else {"given_name": case.person.given_name, "family_name": case.person.family_name}
     )
-    audit_record(event="referral.re_referred", actor=actor, target=referral,
-                 data={"earlier_case": str(case.pk), "source": source})
+    referral = referral_submit(
+        actor=actor,
+        person=case.person,
+        person_description=description,
+        local_authority=case.local_authority,
+        referrer_name=actor.get_full_name() or actor.get_username(),
+        referrer_organisation=actor.organisation,
+        sector=sector or SECTOR_BY_ROLE.get(actor.role, Sector.LOCAL_AUTHORITY),
+        concern=concern.strip(),
+        urgency=Urgency.URGENT,
+        re_referral_of=case,
+    )
+    audit_record(
+        event="referral.re_referred",
+        actor=actor,
+        target=referral,
+        data={"earlier_case": str(case.pk), "source": source},
+    )
     return referral
 
 
@@ -308,7 +327,12 @@ def _move_chronology(*, referral: Referral, to: Person) -> None:
 
 @transaction.atomic
 def referral_link_person(
-    *, actor: User, referral: Referral, person: Person, reason: str = "", expected_version: int | None = None,
+    *,
+    actor: User,
+    referral: Referral,
+    person: Person,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Referral:
     """An officer confirms that a referral is about an existing person. The referral (and its description, kept
     as given) now point at that person, whose earlier referrals make this a repeat referral. If the person has
@@ -326,34 +350,53 @@ def referral_link_person(
     if person.pk == referral.person_id:
         raise ValidationFailed("The referral is already linked to this person.", field="person")
     if case.status != CaseStatus.SCREENING:
-        raise InvalidTransition("case", case.status, "linked",
-                                "A referral can be linked to a person only while it is being screened, before "
-                                "any decision; use a person merge for older records.")
+        raise InvalidTransition(
+            "case",
+            case.status,
+            "linked",
+            "A referral can be linked to a person only while it is being screened, before "
+            "any decision; use a person merge for older records.",
+        )
     old_person = referral.person
     proposal = MatchProposal.objects.filter(description=referral.description, candidate=person).first()
     MatchDecision.objects.create(
-        description=referral.description, person=person, same_person=True, reason=reason,
-        fingerprint=description_fingerprint(referral.description, person), decided_by=actor,
-        decided_at=timezone.now(), probability=proposal.probability if proposal else None,
+        description=referral.description,
+        person=person,
+        same_person=True,
+        reason=reason,
+        fingerprint=description_fingerprint(referral.description, person),
+        decided_by=actor,
+        decided_at=timezone.now(),
+        probability=proposal.probability if proposal else None,
         model_version=proposal.model_version if proposal else "",
     )
     MatchProposal.objects.filter(description=referral.description, candidate=person).update(status="linked")
     _move_chronology(referral=referral, to=person)
     PersonDescription.objects.filter(pk=referral.description_id).update(person=person)
     referral.person = person
-    referral.previous_referral_count = Referral.objects.filter(person=person, received_at__lt=referral.received_at
-                                                               ).count()
-    open_case = Case.objects.select_for_update().filter(person=person, status__in=OPEN_STATUSES).exclude(
-        pk=case.pk).first()
+    referral.previous_referral_count = Referral.objects.filter(
+        person=person, received_at__lt=referral.received_at
+    ).count()
+    open_case = (
+        Case.objects.select_for_update().filter(person=person, status__in=OPEN_STATUSES).exclude(pk=case.pk).first()
+    )
     if open_case is not None:
         # Close this referral's own journey first: at most one open case per person.
-        case_transition(actor=actor, case=case, to_status=CaseStatus.CLOSED_LINKED,
-                        reason=f"Referral {referral.reference} joined open case {open_case.reference}")
+        case_transition(
+            actor=actor,
+            case=case,
+            to_status=CaseStatus.CLOSED_LINKED,
+            reason=f"Referral {referral.reference} joined open case {open_case.reference}",
+        )
         referral.case = open_case
         open_case.version += 1
         open_case.save(update_fields=["version", "updated_at"])
-        audit_record(event="case.referral_attached", actor=actor, target=open_case,
-                     data={"referral": str(referral.pk), "from_case": str(case.pk)})
+        audit_record(
+            event="case.referral_attached",
+            actor=actor,
+            target=open_case,
+            data={"referral": str(referral.pk), "from_case": str(case.pk)},
+        )
     else:
         case.person = person
         case.version += 1
@@ -363,13 +406,26 @@ def referral_link_person(
     if not old_person.descriptions.exists() and not old_person.referrals.exists():
         # The record created for this referral alone has nothing left: retire it into the person it was.
         Person.objects.filter(pk=old_person.pk).update(merged_into=person)
-    audit_record(event="person.linked", actor=actor, target=referral,
-                 data={"person": str(person.pk), "previous_person": str(old_person.pk),
-                       "previous_referral_count": referral.previous_referral_count, "reason": reason})
+    audit_record(
+        event="person.linked",
+        actor=actor,
+        target=referral,
+        data={
+            "person": str(person.pk),
+            "previous_person": str(old_person.pk),
+            "previous_referral_count": referral.previous_referral_count,
+            "reason": reason,
+        },
+    )
     people_services.chronology_append(
-        person=person, kind="identity", actor=actor, case_id=referral.case_id, referral_id=referral.pk,
+        person=person,
+        kind="identity",
+        actor=actor,
+        case_id=referral.case_id,
+        referral_id=referral.pk,
         title=f"Referral {referral.reference} linked to this person (referral {referral.previous_referral_count + 1})",
-        detail=reason, local_authority=referral.local_authority,
+        detail=reason,
+        local_authority=referral.local_authority,
     )
     return referral
 
@@ -385,14 +441,20 @@ def referral_reject_match(*, actor: User, referral: Referral, person: Person, re
     authorize_case(actor, CaseAction.SCREEN, case)
     proposal = MatchProposal.objects.filter(description=referral.description, candidate=person).first()
     MatchDecision.objects.create(
-        description=referral.description, person=person, same_person=False, reason=reason,
-        fingerprint=description_fingerprint(referral.description, person), decided_by=actor,
-        decided_at=timezone.now(), probability=proposal.probability if proposal else None,
+        description=referral.description,
+        person=person,
+        same_person=False,
+        reason=reason,
+        fingerprint=description_fingerprint(referral.description, person),
+        decided_by=actor,
+        decided_at=timezone.now(),
+        probability=proposal.probability if proposal else None,
         model_version=proposal.model_version if proposal else "",
     )
     MatchProposal.objects.filter(description=referral.description, candidate=person).update(status="rejected")
-    audit_record(event="person.match_rejected", actor=actor, target=referral,
-                 data={"person": str(person.pk), "reason": reason})
+    audit_record(
+        event="person.match_rejected", actor=actor, target=referral, data={"person": str(person.pk), "reason": reason}
+    )
 
 
 @transaction.atomic
@@ -412,8 +474,7 @@ def person_merge(*, actor: User, source: Person, target: Person, reason: str) ->
         raise InvalidTransition("person", "merged", "merged", "One of these records has already been merged.")
     open_cases = Case.objects.filter(person__in=[source, target], status__in=OPEN_STATUSES).count()
     if open_cases > 1:
-        raise ValidationFailed("Both people have an open case. Close or complete one before merging.",
-                               field="source")
+        raise ValidationFailed("Both people have an open case. Close or complete one before merging.", field="source")
     moved: dict[str, list[Any]] = {
         "descriptions": [str(pk) for pk in source.descriptions.values_list("pk", flat=True)],
         "referrals": [str(pk) for pk in Referral.objects.filter(person=source).values_list("pk", flat=True)],
@@ -429,12 +490,22 @@ def person_merge(*, actor: User, source: Person, target: Person, reason: str) ->
         people_services.person_add_area(person=target, local_authority=la)
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
-    merge = PersonMerge.objects.create(source=source, target=target, reason=reason.strip(), moved=moved,
-                                       merged_by=actor, merged_at=timezone.now())
-    audit_record(event="person.merged", actor=actor, target=target,
-                 data={"source": str(source.pk), "merge": merge.pk, "reason": reason.strip()})
-    people_services.chronology_append(person=target, kind="identity", actor=actor,
-                                      title="Another person record merged into this one", detail=reason.strip())
+    merge = PersonMerge.objects.create(
+        source=source, target=target, reason=reason.strip(), moved=moved, merged_by=actor, merged_at=timezone.now()
+    )
+    audit_record(
+        event="person.merged",
+        actor=actor,
+        target=target,
+        data={"source": str(source.pk), "merge": merge.pk, "reason": reason.strip()},
+    )
+    people_services.chronology_append(
+        person=target,
+        kind="identity",
+        actor=actor,
+        title="Another person record merged into this one",
+        detail=reason.strip(),
+    )
     return merge
 
 
@@ -458,9 +529,18 @@ def person_unmerge(*, actor: User, merge: Any, reason: str) -> Person:
     merge.unmerged_by = actor
     merge.unmerge_reason = reason.strip()
     merge.save()
-    audit_record(event="person.unmerged", actor=actor, target=source,
-                 data={"target": str(target.pk), "merge": merge.pk, "reason": reason.strip()})
-    people_services.chronology_append(person=target, kind="identity", actor=actor,
-                                      title="A merged person record was separated again", detail=reason.strip())
+    audit_record(
+        event="person.unmerged",
+        actor=actor,
+        target=source,
+        data={"target": str(target.pk), "merge": merge.pk, "reason": reason.strip()},
+    )
+    people_services.chronology_append(
+        person=target,
+        kind="identity",
+        actor=actor,
+        title="A merged person record was separated again",
+        detail=reason.strip(),
+    )
     source.refresh_from_db()
     return source

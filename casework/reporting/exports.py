@@ -31,26 +31,41 @@ def table_rows(table: Table) -> list[list[str]]:
 def notes(release: Release) -> list[tuple[str, str]]:
     bands = ", ".join(b.label for b in release.age_bands.bands)
     return [
-        ("Period", f"Referrals with a date of referral from {release.year.first_day:%d %B %Y} to "
-                   f"{release.year.last_day:%d %B %Y} (financial year {release.year.label})."),
+        (
+            "Period",
+            f"Referrals with a date of referral from {release.year.first_day:%d %B %Y} to "
+            f"{release.year.last_day:%d %B %Y} (financial year {release.year.label}).",
+        ),
         ("Unit", "Counts are of referrals, not people: a person referred twice in the year is counted twice."),
-        ("Type of concern", "From the latest gateway (PAF) assessment of the referral's case. Referrals not yet "
-                            "assessed, or closed at screening, are shown as not yet assessed."),
-        ("Age", f"Age on the date of referral, from the date of birth held for the person (else as referred). "
-                f"Bands ({release.age_bands.name}): {bands}. 'Age not known' where no date of birth is held."),
+        (
+            "Type of concern",
+            "From the latest gateway (PAF) assessment of the referral's case. Referrals not yet "
+            "assessed, or closed at screening, are shown as not yet assessed.",
+        ),
+        (
+            "Age",
+            f"Age on the date of referral, from the date of birth held for the person (else as referred). "
+            f"Bands ({release.age_bands.name}): {bands}. 'Age not known' where no date of birth is held.",
+        ),
         ("Gender", "As recorded for the person: male, female, other or not specified."),
         ("Region", "The Counter Terrorism policing region that received the referral."),
         ("Discussed at panel", "The referral's case progressed to a Channel panel (reached 'awaiting panel')."),
         ("Adopted", "The panel adopted the case as a Channel case (a panel decision to adopt)."),
-        ("Journey", "Each referral is counted once, at the furthest stage its case had reached when the tables "
-                    "were produced; later years' figures for earlier stages may still change."),
-        ("Disclosure control", f"Counts from 1 to {ref.SUPPRESS_MAX} are shown as '{ref.SUPPRESSED}'. Where a "
-                               "breakdown would have a single suppressed cell, the next smallest cell is also "
-                               "suppressed so it cannot be derived from its total; where a suppressed row has a "
-                               "breakdown, at least one cell of it is suppressed so the row cannot be derived by "
-                               "adding it up. Table totals and zeros are not suppressed; percentages are of the "
-                               "table total and are suppressed with their count."),
-        ("Source", "Casework case-management data, extracted on " f"{release.generated_on:%d %B %Y}."),
+        (
+            "Journey",
+            "Each referral is counted once, at the furthest stage its case had reached when the tables "
+            "were produced; later years' figures for earlier stages may still change.",
+        ),
+        (
+            "Disclosure control",
+            f"Counts from 1 to {ref.SUPPRESS_MAX} are shown as '{ref.SUPPRESSED}'. Where a "
+            "breakdown would have a single suppressed cell, the next smallest cell is also "
+            "suppressed so it cannot be derived from its total; where a suppressed row has a "
+            "breakdown, at least one cell of it is suppressed so the row cannot be derived by "
+            "adding it up. Table totals and zeros are not suppressed; percentages are of the "
+            "table total and are suppressed with their count.",
+        ),
+        ("Source", f"Casework case-management data, extracted on {release.generated_on:%d %B %Y}."),
     ]
 
 

@@ -17,14 +17,28 @@ UNKNOWN = "unknown"
 
 SECTORS: list[tuple[str, str]] = [(s.value, s.label) for s in Sector]
 CONCERNS: list[tuple[str, str]] = [(c.value, c.label) for c in ConcernType] + [
-    (NOT_ASSESSED, "Not yet assessed, or closed before assessment")]
-GENDERS: list[tuple[str, str]] = [(Sex.MALE.value, "Male"), (Sex.FEMALE.value, "Female"),
-                                  (Sex.OTHER.value, "Other or not specified")]
+    (NOT_ASSESSED, "Not yet assessed, or closed before assessment")
+]
+GENDERS: list[tuple[str, str]] = [
+    (Sex.MALE.value, "Male"),
+    (Sex.FEMALE.value, "Female"),
+    (Sex.OTHER.value, "Other or not specified"),
+]
 CLOSURE_REASONS: list[tuple[str, str]] = [(c.value, c.label) for c in ClosureReason]
 # The CT policing regions in the order the release lists them (regions are reference data in the database; a
 # region not listed here is appended in name order).
-REGION_ORDER = ["north-east", "north-west", "yorkshire-humber", "east-midlands", "west-midlands", "east-of-england",
-                "london", "south-east", "south-west", "wales"]
+REGION_ORDER = [
+    "north-east",
+    "north-west",
+    "yorkshire-humber",
+    "east-midlands",
+    "west-midlands",
+    "east-of-england",
+    "london",
+    "south-east",
+    "south-west",
+    "wales",
+]
 
 
 @dataclass(frozen=True)
@@ -42,17 +56,35 @@ class AgeBandRelease:
 
 
 AGE_BAND_RELEASES: tuple[AgeBandRelease, ...] = (
-    AgeBandRelease(2015, "Releases for 2015-16 to 2023-24", (
-        AgeBand("Under 15", 0, 14), AgeBand("15 to 20", 15, 20), AgeBand("21 to 30", 21, 30),
-        AgeBand("31 to 40", 31, 40), AgeBand("41 to 50", 41, 50), AgeBand("51 to 60", 51, 60),
-        AgeBand("Over 60", 61, None),
-    )),
+    AgeBandRelease(
+        2015,
+        "Releases for 2015-16 to 2023-24",
+        (
+            AgeBand("Under 15", 0, 14),
+            AgeBand("15 to 20", 15, 20),
+            AgeBand("21 to 30", 21, 30),
+            AgeBand("31 to 40", 31, 40),
+            AgeBand("41 to 50", 41, 50),
+            AgeBand("51 to 60", 51, 60),
+            AgeBand("Over 60", 61, None),
+        ),
+    ),
     # 2024-25 splits children finer (11-15 and 16-17 are the largest groups).
-    AgeBandRelease(2024, "Releases from 2024-25", (
-        AgeBand("Under 11", 0, 10), AgeBand("11 to 15", 11, 15), AgeBand("16 to 17", 16, 17),
-        AgeBand("18 to 20", 18, 20), AgeBand("21 to 30", 21, 30), AgeBand("31 to 40", 31, 40),
-        AgeBand("41 to 50", 41, 50), AgeBand("51 to 60", 51, 60), AgeBand("Over 60", 61, None),
-    )),
+    AgeBandRelease(
+        2024,
+        "Releases from 2024-25",
+        (
+            AgeBand("Under 11", 0, 10),
+            AgeBand("11 to 15", 11, 15),
+            AgeBand("16 to 17", 16, 17),
+            AgeBand("18 to 20", 18, 20),
+            AgeBand("21 to 30", 21, 30),
+            AgeBand("31 to 40", 31, 40),
+            AgeBand("41 to 50", 41, 50),
+            AgeBand("51 to 60", 51, 60),
+            AgeBand("Over 60", 61, None),
+        ),
+    ),
 )
 AGE_UNKNOWN_LABEL = "Age not known"
 
@@ -95,8 +127,10 @@ class FinancialYear:
             raise ValueError(f"Give the financial year as YYYY-YY, e.g. 2023-24 (got '{text}').")
         start = int(parts[0])
         if int(parts[1]) != (start + 1) % 100:
-            raise ValueError(f"'{text}' is not a financial year: the second year must follow the first, e.g. "
-                             f"{start}-{(start + 1) % 100:02d}.")
+            raise ValueError(
+                f"'{text}' is not a financial year: the second year must follow the first, e.g. "
+                f"{start}-{(start + 1) % 100:02d}."
+            )
         return cls(start)
 
     @classmethod

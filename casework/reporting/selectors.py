@@ -42,10 +42,16 @@ STAGE_PANEL_EXIT = "panel_exit"
 STAGE_PANEL_PLP = "panel_plp"
 STAGE_PANEL_AWAITING = "panel_awaiting"
 STAGE_ADOPTED = "adopted"
-GATEWAY_STAGE = {"nfa": STAGE_GATEWAY_NFA, "exit_to_other_services": STAGE_GATEWAY_EXIT,
-                 "police_led_partnership": STAGE_GATEWAY_PLP}
-PANEL_STAGE = {"nfa": STAGE_PANEL_NFA, "exit_to_other_services": STAGE_PANEL_EXIT,
-               "police_led_partnership": STAGE_PANEL_PLP}
+GATEWAY_STAGE = {
+    "nfa": STAGE_GATEWAY_NFA,
+    "exit_to_other_services": STAGE_GATEWAY_EXIT,
+    "police_led_partnership": STAGE_GATEWAY_PLP,
+}
+PANEL_STAGE = {
+    "nfa": STAGE_PANEL_NFA,
+    "exit_to_other_services": STAGE_PANEL_EXIT,
+    "police_led_partnership": STAGE_PANEL_PLP,
+}
 PANEL_STAGES = frozenset({STAGE_PANEL_NFA, STAGE_PANEL_EXIT, STAGE_PANEL_PLP, STAGE_PANEL_AWAITING, STAGE_ADOPTED})
 CHANNEL_OPEN = "still_open"
 
@@ -113,13 +119,38 @@ def referral_facts(*, year: ref.FinancialYear) -> list[ReferralFact]:
             panel_outcome=Subquery(latest_panel.values("not_adopted_outcome")[:1]),
             dob=Coalesce(F("person__date_of_birth"), F("description__date_of_birth")),
         )
-        .values_list("sector", "region__code", "person__sex", "dob", "referred_on", "case__status",
-                     "case__panel_referred_at", "case__closure_reason", "latest_concern", "gateway", "countersign",
-                     "adopted", "panel_outcome")
+        .values_list(
+            "sector",
+            "region__code",
+            "person__sex",
+            "dob",
+            "referred_on",
+            "case__status",
+            "case__panel_referred_at",
+            "case__closure_reason",
+            "latest_concern",
+            "gateway",
+            "countersign",
+            "adopted",
+            "panel_outcome",
+        )
     )
     facts = []
-    for (sector, region, sex, dob, referred_on, status, panel_at, closure_reason, concern, gateway, countersign,
-         adopted, panel_outcome) in rows.iterator(chunk_size=5000):
+    for (
+        sector,
+        region,
+        sex,
+        dob,
+        referred_on,
+        status,
+        panel_at,
+        closure_reason,
+        concern,
+        gateway,
+        countersign,
+        adopted,
+        panel_outcome,
+    ) in rows.iterator(chunk_size=5000):
         if panel_at is not None:
             stage = STAGE_ADOPTED if adopted else PANEL_STAGE.get(panel_outcome or "", STAGE_PANEL_AWAITING)
         elif status == CaseStatus.CLOSED_MANAGED_ELSEWHERE:
@@ -132,20 +163,39 @@ def referral_facts(*, year: ref.FinancialYear) -> list[ReferralFact]:
             stage = STAGE_IN_PROGRESS
         closure = ""
         if stage == STAGE_ADOPTED:
-            closure = closure_reason if status in (CaseStatus.CLOSED, CaseStatus.MONITORING_ENDED) and \
-                closure_reason else CHANNEL_OPEN
-        facts.append(ReferralFact(
-            sector=sector, concern=concern or ref.NOT_ASSESSED,
-            age_group=ref.age_band(bands, age_on(dob, referred_on) if dob else None),
-            gender=sex or "other", region=region, stage=stage, closure=closure))
+            closure = (
+                closure_reason
+                if status in (CaseStatus.CLOSED, CaseStatus.MONITORING_ENDED) and closure_reason
+                else CHANNEL_OPEN
+            )
+        facts.append(
+            ReferralFact(
+                sector=sector,
+                concern=concern or ref.NOT_ASSESSED,
+                age_group=ref.age_band(bands, age_on(dob, referred_on) if dob else None),
+                gender=sex or "other",
+                region=region,
+                stage=stage,
+                closure=closure,
+            )
+        )
     return facts
 
 
-def _breakdown(number: int, code: str, title: str, dimension: str, facts: list[ReferralFact], attr: str,
-               categories: list[tuple[str, str]], total_label: str) -> Table:
+def _breakdown(
+    number: int,
+    code: str,
+    title: str,
+    dimension: str,
+    facts: list[ReferralFact],
+    attr: str,
+    categories: list[tuple[str, str]],
+    total_label: str,
+) -> Table:
     counts = Counter(getattr(f, attr) for f in facts)
-    table = Table(number=number, code=code, title=title, dimension=dimension,
-                  rows=[TableRow(total_label, len(facts), level=0)])
+    table = Table(
+        number=number, code=code, title=title, dimension=dimension, rows=[TableRow(total_label, len(facts), level=0)]
+    )
     known = {value for value, _ in categories}
     for value, label in categories:
         table.rows.append(TableRow(label, counts.get(value, 0)))
@@ -186,10 +236,15 @@ def _journey_table(number: int, facts: list[ReferralFact]) -> Table:
         TableRow("Not adopted: police-led partnership", stages[STAGE_PANEL_PLP], level=2),
         TableRow("Awaiting a panel decision", stages[STAGE_PANEL_AWAITING], level=2),
     ]
-    return Table(number=number, code="journey", title="Referrals by stage of the Prevent journey",
-                 dimension="Stage", rows=rows,
-                 note="Each referral is counted once, at the furthest stage its case reached by the date of "
-                      "extraction. Level-2 rows break down the level-1 row above them.")
+    return Table(
+        number=number,
+        code="journey",
+        title="Referrals by stage of the Prevent journey",
+        dimension="Stage",
+        rows=rows,
+        note="Each referral is counted once, at the furthest stage its case reached by the date of "
+        "extraction. Level-2 rows break down the level-1 row above them.",
+    )
 
 
 def _closure_table(number: int, channel: list[ReferralFact]) -> Table:
@@ -197,8 +252,13 @@ def _closure_table(number: int, channel: list[ReferralFact]) -> Table:
     rows = [TableRow("Channel cases (adopted)", len(channel), level=0)]
     rows += [TableRow(f"Closed: {label}", counts.get(value, 0)) for value, label in ref.CLOSURE_REASONS]
     rows.append(TableRow("Not yet closed (awaiting consent, in support or police-led)", counts.get(CHANNEL_OPEN, 0)))
-    return Table(number=number, code="channel_closure", title="Channel cases by closure reason",
-                 dimension="Closure reason", rows=rows)
+    return Table(
+        number=number,
+        code="channel_closure",
+        title="Channel cases by closure reason",
+        dimension="Closure reason",
+        rows=rows,
+    )
 
 
 def _groups(table: Table) -> list[tuple[int, list[int]]]:
@@ -257,27 +317,86 @@ def official_statistics(*, year: ref.FinancialYear) -> Release:
     regions = _region_categories()
     ages = _age_categories(bands)
     tables = [
-        _breakdown(1, "referrals_sector", "Referrals by sector of referral", "Sector", facts, "sector",
-                   ref.SECTORS, "All referrals"),
-        _breakdown(2, "referrals_concern", "Referrals by type of concern", "Type of concern", facts, "concern",
-                   ref.CONCERNS, "All referrals"),
-        _breakdown(3, "referrals_age", "Referrals by age group", "Age group", facts, "age_group", ages,
-                   "All referrals"),
-        _breakdown(4, "referrals_gender", "Referrals by gender", "Gender", facts, "gender", ref.GENDERS,
-                   "All referrals"),
-        _breakdown(5, "referrals_region", "Referrals by CT policing region", "Region", facts, "region", regions,
-                   "All referrals"),
+        _breakdown(
+            1,
+            "referrals_sector",
+            "Referrals by sector of referral",
+            "Sector",
+            facts,
+            "sector",
+            ref.SECTORS,
+            "All referrals",
+        ),
+        _breakdown(
+            2,
+            "referrals_concern",
+            "Referrals by type of concern",
+            "Type of concern",
+            facts,
+            "concern",
+            ref.CONCERNS,
+            "All referrals",
+        ),
+        _breakdown(
+            3, "referrals_age", "Referrals by age group", "Age group", facts, "age_group", ages, "All referrals"
+        ),
+        _breakdown(
+            4, "referrals_gender", "Referrals by gender", "Gender", facts, "gender", ref.GENDERS, "All referrals"
+        ),
+        _breakdown(
+            5,
+            "referrals_region",
+            "Referrals by CT policing region",
+            "Region",
+            facts,
+            "region",
+            regions,
+            "All referrals",
+        ),
         _journey_table(6, facts),
-        _breakdown(7, "channel_sector", "Channel cases by sector of referral", "Sector", channel, "sector",
-                   ref.SECTORS, "All Channel cases"),
-        _breakdown(8, "channel_concern", "Channel cases by type of concern", "Type of concern", channel, "concern",
-                   ref.CONCERNS, "All Channel cases"),
-        _breakdown(9, "channel_age", "Channel cases by age group", "Age group", channel, "age_group", ages,
-                   "All Channel cases"),
-        _breakdown(10, "channel_gender", "Channel cases by gender", "Gender", channel, "gender", ref.GENDERS,
-                   "All Channel cases"),
-        _breakdown(11, "channel_region", "Channel cases by CT policing region", "Region", channel, "region",
-                   regions, "All Channel cases"),
+        _breakdown(
+            7,
+            "channel_sector",
+            "Channel cases by sector of referral",
+            "Sector",
+            channel,
+            "sector",
+            ref.SECTORS,
+            "All Channel cases",
+        ),
+        _breakdown(
+            8,
+            "channel_concern",
+            "Channel cases by type of concern",
+            "Type of concern",
+            channel,
+            "concern",
+            ref.CONCERNS,
+            "All Channel cases",
+        ),
+        _breakdown(
+            9, "channel_age", "Channel cases by age group", "Age group", channel, "age_group", ages, "All Channel cases"
+        ),
+        _breakdown(
+            10,
+            "channel_gender",
+            "Channel cases by gender",
+            "Gender",
+            channel,
+            "gender",
+            ref.GENDERS,
+            "All Channel cases",
+        ),
+        _breakdown(
+            11,
+            "channel_region",
+            "Channel cases by CT policing region",
+            "Region",
+            channel,
+            "region",
+            regions,
+            "All Channel cases",
+        ),
         _closure_table(12, channel),
     ]
     return Release(year=year, age_bands=bands, generated_on=today(), tables=[suppress(t) for t in tables])
@@ -296,9 +415,12 @@ def _percentiles(values: list[float]) -> dict[str, float | None]:
     if not values:
         return {"count": 0, "median": None, "mean": None, "p90": None}
     ordered = sorted(values)
-    return {"count": len(ordered), "median": round(statistics.median(ordered), 1),
-            "mean": round(statistics.fmean(ordered), 1),
-            "p90": round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 1)}
+    return {
+        "count": len(ordered),
+        "median": round(statistics.median(ordered), 1),
+        "mean": round(statistics.fmean(ordered), 1),
+        "p90": round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 1),
+    }
 
 
 def dashboard(*, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict[str, Any]:
@@ -325,26 +447,36 @@ def dashboard(*, user: User, date_from: dt.date | None = None, date_to: dt.date 
         area, area_field = "region", "region__name"
     in_period = referrals.filter(referred_on__gte=date_from, referred_on__lte=date_to)
 
-    caseload = dict(cases.filter(status__in=OPEN_STATUSES).values_list("status").annotate(n=Count("id"))
-                    .values_list("status", "n"))
-    caseload_by_area = dict(cases.filter(status__in=OPEN_STATUSES).values_list(area_field)
-                        .annotate(n=Count("id")).values_list(area_field, "n"))
+    caseload = dict(
+        cases.filter(status__in=OPEN_STATUSES).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    caseload_by_area = dict(
+        cases.filter(status__in=OPEN_STATUSES)
+        .values_list(area_field)
+        .annotate(n=Count("id"))
+        .values_list(area_field, "n")
+    )
     pending = reviews.filter(status__in=[ReviewStatus.DUE, ReviewStatus.OVERDUE])
     review_counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for kind, status, n in pending.values_list("kind", "status").annotate(n=Count("id")).values_list(
-            "kind", "status", "n"):
+    for kind, status, n in (
+        pending.values_list("kind", "status").annotate(n=Count("id")).values_list("kind", "status", "n")
+    ):
         review_counts[kind][status] = n
-    overdue_by_area = dict(reviews.filter(status=ReviewStatus.OVERDUE)
-                       .values_list(f"case__{area_field}").annotate(n=Count("id"))
-                       .values_list(f"case__{area_field}", "n"))
+    overdue_by_area = dict(
+        reviews.filter(status=ReviewStatus.OVERDUE)
+        .values_list(f"case__{area_field}")
+        .annotate(n=Count("id"))
+        .values_list(f"case__{area_field}", "n")
+    )
 
     # Times are measured for referrals in the period, from receipt to the first gateway decision and to the first
     # panel decision on their case.
     first_decision = Assessment.objects.filter(case_id=OuterRef("case_id")).order_by("decided_at")
     first_panel = PanelDecision.objects.filter(case_id=OuterRef("case_id")).order_by("decided_at")
-    timed = in_period.annotate(decided=Subquery(first_decision.values("decided_at")[:1]),
-                               paneled=Subquery(first_panel.values("decided_at")[:1])).values_list(
-        "received_at", "decided", "paneled")
+    timed = in_period.annotate(
+        decided=Subquery(first_decision.values("decided_at")[:1]),
+        paneled=Subquery(first_panel.values("decided_at")[:1]),
+    ).values_list("received_at", "decided", "paneled")
     to_decision, to_panel = [], []
     for received, decided, paneled in timed.iterator(chunk_size=5000):
         if decided is not None:
@@ -354,36 +486,65 @@ def dashboard(*, user: User, date_from: dt.date | None = None, date_to: dt.date 
 
     totals = in_period.aggregate(referrals=Count("id"), repeat=Count("id", filter=Q(previous_referral_count__gt=0)))
     by_area = []
-    for row in (in_period.values(area_field).annotate(
-            referrals=Count("id"), repeat=Count("id", filter=Q(previous_referral_count__gt=0)),
-            panel=Count("id", filter=Q(case__panel_referred_at__isnull=False))).order_by(area_field)):
+    for row in (
+        in_period.values(area_field)
+        .annotate(
+            referrals=Count("id"),
+            repeat=Count("id", filter=Q(previous_referral_count__gt=0)),
+            panel=Count("id", filter=Q(case__panel_referred_at__isnull=False)),
+        )
+        .order_by(area_field)
+    ):
         name = row[area_field]
-        by_area.append({area: name, "referrals": row["referrals"], "repeat_referrals": row["repeat"],
-                        "discussed_at_panel": row["panel"], "open_cases": caseload_by_area.get(name, 0),
-                        "reviews_overdue": overdue_by_area.get(name, 0)})
+        by_area.append(
+            {
+                area: name,
+                "referrals": row["referrals"],
+                "repeat_referrals": row["repeat"],
+                "discussed_at_panel": row["panel"],
+                "open_cases": caseload_by_area.get(name, 0),
+                "reviews_overdue": overdue_by_area.get(name, 0),
+            }
+        )
     by_month = [
-        {"month": row["month"].strftime("%Y-%m") if row["month"] else None, "referrals": row["referrals"],
-         "repeat_referrals": row["repeat"], "discussed_at_panel": row["panel"]}
-        for row in in_period.annotate(month=TruncMonth("referred_on")).values("month").annotate(
-            referrals=Count("id"), repeat=Count("id", filter=Q(previous_referral_count__gt=0)),
-            panel=Count("id", filter=Q(case__panel_referred_at__isnull=False))).order_by("month")
+        {
+            "month": row["month"].strftime("%Y-%m") if row["month"] else None,
+            "referrals": row["referrals"],
+            "repeat_referrals": row["repeat"],
+            "discussed_at_panel": row["panel"],
+        }
+        for row in in_period.annotate(month=TruncMonth("referred_on"))
+        .values("month")
+        .annotate(
+            referrals=Count("id"),
+            repeat=Count("id", filter=Q(previous_referral_count__gt=0)),
+            panel=Count("id", filter=Q(case__panel_referred_at__isnull=False)),
+        )
+        .order_by("month")
     ]
     return {
         "scope": scope,
         "date_from": date_from,
         "date_to": date_to,
         "generated_at": timezone.now(),
-        "caseload": {"open_cases": sum(caseload.values()),
-                     "by_status": {s: caseload.get(s, 0) for s in sorted(OPEN_STATUSES)}},
-        "reviews": {"due": sum(v.get("due", 0) for v in review_counts.values()),
-                    "overdue": sum(v.get("overdue", 0) for v in review_counts.values()),
-                    "by_kind": {k: {"due": v.get("due", 0), "overdue": v.get("overdue", 0)}
-                                for k, v in sorted(review_counts.items())}},
+        "caseload": {
+            "open_cases": sum(caseload.values()),
+            "by_status": {s: caseload.get(s, 0) for s in sorted(OPEN_STATUSES)},
+        },
+        "reviews": {
+            "due": sum(v.get("due", 0) for v in review_counts.values()),
+            "overdue": sum(v.get("overdue", 0) for v in review_counts.values()),
+            "by_kind": {
+                k: {"due": v.get("due", 0), "overdue": v.get("overdue", 0)} for k, v in sorted(review_counts.items())
+            },
+        },
         "days_referral_to_gateway_decision": _percentiles(to_decision),
         "days_referral_to_panel_decision": _percentiles(to_panel),
-        "repeat_referrals": {"referrals": totals["referrals"], "repeat": totals["repeat"],
-                             "share_pct": round(100 * totals["repeat"] / totals["referrals"], 1)
-                             if totals["referrals"] else None},
+        "repeat_referrals": {
+            "referrals": totals["referrals"],
+            "repeat": totals["repeat"],
+            "share_pct": round(100 * totals["repeat"] / totals["referrals"], 1) if totals["referrals"] else None,
+        },
         "by_area": by_area,
         "by_month": by_month,
     }

@@ -54,7 +54,8 @@ class Review(BaseModel):
     completed_on = models.DateField(null=True, blank=True)
     extended = models.BooleanField(default=False, help_text="Added by an extension of monitoring.")
     subject_key = models.CharField(
-        max_length=80, blank=True,
+        max_length=80,
+        blank=True,
         help_text="For assurance reviews, what scheduled it, e.g. 'assessment:<id>:30' or 'handover:<id>:14'.",
     )
 
@@ -72,8 +73,9 @@ class Review(BaseModel):
                 condition=Q(kind="open_case", status__in=["scheduled", "due", "overdue"]),
                 name="one_pending_open_case_review",
             ),
-            models.UniqueConstraint(fields=["kind", "subject_key"], condition=~Q(subject_key=""),
-                                    name="one_assurance_review_per_point"),
+            models.UniqueConstraint(
+                fields=["kind", "subject_key"], condition=~Q(subject_key=""), name="one_assurance_review_per_point"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,8 +105,9 @@ class Task(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     owner_local_authority = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.PROTECT)
     owner_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
-    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="tasks")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
     owner_role = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     due_on = models.DateField()

@@ -158,7 +158,12 @@ ASSURANCE_KINDS = frozenset({ReviewKind.BELOW_THRESHOLD, ReviewKind.HANDOVER_FOL
 
 @transaction.atomic
 def review_complete(
-    *, actor: User, review: Review, outcome: str, notes: str, expected_version: int | None = None,
+    *,
+    actor: User,
+    review: Review,
+    outcome: str,
+    notes: str,
+    expected_version: int | None = None,
     rereferral_concern: str = "",
 ) -> Review:
     """Complete a due or overdue review with its outcome. A post-closure review that finds concerns reopens
@@ -168,38 +173,57 @@ def review_complete(
     Audits `review.completed`."""
     case = case_lock(review.case_id)
     kind = ReviewKind(review.kind)
-    authorize_case(actor, CaseAction.COMPLETE_ASSURANCE_REVIEW if kind in ASSURANCE_KINDS
-                   else CaseAction.COMPLETE_REVIEW, case)
+    authorize_case(
+        actor, CaseAction.COMPLETE_ASSURANCE_REVIEW if kind in ASSURANCE_KINDS else CaseAction.COMPLETE_REVIEW, case
+    )
     check_version(case, expected_version)
     review = Review.objects.select_for_update().get(pk=review.pk)
     allowed = OUTCOMES_BY_KIND[kind]
     if outcome not in allowed:
         raise ValidationFailed(
-            f"'{outcome}' is not an outcome of a {kind.label.lower()}. "
-            f"Choose one of: {', '.join(sorted(allowed))}.", field="outcome")
+            f"'{outcome}' is not an outcome of a {kind.label.lower()}. Choose one of: {', '.join(sorted(allowed))}.",
+            field="outcome",
+        )
     if not notes.strip():
         raise ValidationFailed("Record what the review found.", field="notes")
     if rereferral_concern.strip() and kind not in ASSURANCE_KINDS:
-        raise ValidationFailed("Only an assurance review raises a new referral; a post-closure review with "
-                               "concerns reopens the case instead.", field="rereferral_concern")
+        raise ValidationFailed(
+            "Only an assurance review raises a new referral; a post-closure review with "
+            "concerns reopens the case instead.",
+            field="rereferral_concern",
+        )
     review_mark_completed(actor=actor, review=review, outcome=outcome, notes=notes)
     if review.kind == ReviewKind.POST_CLOSURE:
         if outcome == ReviewOutcome.CONCERNS:
             _reopen(actor=actor, case=case, review=review)
-        elif not Review.objects.filter(case=case, kind=ReviewKind.POST_CLOSURE, closure_cycle=review.closure_cycle,
-                                       status__in=PENDING_STATUSES).exists():
-            case_transition(actor=actor, case=case, to_status=CaseStatus.MONITORING_ENDED,
-                            policy=review.policy_version, reason="Last post-closure review found no concerns")
+        elif not Review.objects.filter(
+            case=case, kind=ReviewKind.POST_CLOSURE, closure_cycle=review.closure_cycle, status__in=PENDING_STATUSES
+        ).exists():
+            case_transition(
+                actor=actor,
+                case=case,
+                to_status=CaseStatus.MONITORING_ENDED,
+                policy=review.policy_version,
+                reason="Last post-closure review found no concerns",
+            )
             audit_record(event="case.monitoring_ended", actor=actor, target=case)
-            people_services.chronology_append(person=case.person, kind=ChronologyKind.CLOSURE, actor=actor,
-                                              case_id=case.pk, title="Post-closure monitoring ended",
-                                              local_authority=case.local_authority)
-    elif review.kind == ReviewKind.OPEN_CASE and case.status in (CaseStatus.AWAITING_CONSENT,
-                                                                  CaseStatus.SUPPORT_ACTIVE):
+            people_services.chronology_append(
+                person=case.person,
+                kind=ChronologyKind.CLOSURE,
+                actor=actor,
+                case_id=case.pk,
+                title="Post-closure monitoring ended",
+                local_authority=case.local_authority,
+            )
+    elif review.kind == ReviewKind.OPEN_CASE and case.status in (
+        CaseStatus.AWAITING_CONSENT,
+        CaseStatus.SUPPORT_ACTIVE,
+    ):
         open_case_review_schedule(actor=actor, case=case)
     if rereferral_concern.strip():
-        referral_services.referral_raise_from_case(actor=actor, case=case, concern=rereferral_concern.strip(),
-                                                   source=f"{kind.label} {review.due_on:%d %B %Y}")
+        referral_services.referral_raise_from_case(
+            actor=actor, case=case, concern=rereferral_concern.strip(), source=f"{kind.label} {review.due_on:%d %B %Y}"
+        )
     return review
 
 
@@ -208,8 +232,9 @@ def review_mark_completed(*, actor: User, review: Review, outcome: str, notes: s
     if review.status == ReviewStatus.SCHEDULED:
         opens = review.due_on - dt.timedelta(days=review.policy_version.review_window_days)
         if today() < opens:
-            raise InvalidTransition("review", review.status, ReviewStatus.COMPLETED,
-                                    ERR_NOT_YET_DUE.format(opens=opens, due=review.due_on))
+            raise InvalidTransition(
+                "review", review.status, ReviewStatus.COMPLETED, ERR_NOT_YET_DUE.format(opens=opens, due=review.due_on)
+            )
         review.status = ReviewStatus.DUE  # entered its window since the last sweep
     _review_set_status(actor=actor, review=review, to_status=ReviewStatus.COMPLETED)
     review.outcome = outcome
@@ -219,16 +244,30 @@ def review_mark_completed(*, actor: User, review: Review, outcome: str, notes: s
     review.completed_on = today()
     review.save()
     tasks_close(subject_prefix=f"review:{review.pk}")
-    audit_record(event="review.completed", actor=actor, target=review,
-                 data={"case": str(review.case_id), "outcome": outcome, "kind": review.kind,
-                       "policy_version": review.policy_version.version})
+    audit_record(
+        event="review.completed",
+        actor=actor,
+        target=review,
+        data={
+            "case": str(review.case_id),
+            "outcome": outcome,
+            "kind": review.kind,
+            "policy_version": review.policy_version.version,
+        },
+    )
     title = review.get_kind_display()
     if review.months_after_closure:
         title += f" ({review.months_after_closure} months after closure)"
     case = review.case
-    people_services.chronology_append(person=case.person, kind=ChronologyKind.REVIEW, actor=actor, case_id=case.pk,
-                                      title=f"{title}: {ReviewOutcome(outcome).label}", detail=notes.strip(),
-                                      local_authority=case.local_authority)
+    people_services.chronology_append(
+        person=case.person,
+        kind=ChronologyKind.REVIEW,
+        actor=actor,
+        case_id=case.pk,
+        title=f"{title}: {ReviewOutcome(outcome).label}",
+        detail=notes.strip(),
+        local_authority=case.local_authority,
+    )
     return review
 
 
@@ -332,7 +371,13 @@ def review_extend(
 
 @transaction.atomic
 def assurance_reviews_schedule(
-    *, actor: User | None, case: Case, kind: str, from_date: dt.date, days: list[int], subject: str,
+    *,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    from_date: dt.date,
+    days: list[int],
+    subject: str,
     policy: PolicyVersion,
 ) -> list[Review]:
     """Schedule assurance review points `days` after `from_date` (below-threshold decisions, handover follow-ups).
@@ -342,8 +387,9 @@ def assurance_reviews_schedule(
         key = f"{subject}:{d}"
         if Review.objects.filter(kind=kind, subject_key=key).exists():
             continue
-        review = _create_review(actor=actor, case=case, kind=kind, due_on=from_date + dt.timedelta(days=d),
-                                policy=policy)
+        review = _create_review(
+            actor=actor, case=case, kind=kind, due_on=from_date + dt.timedelta(days=d), policy=policy
+        )
         review.subject_key = key
         review.save(update_fields=["subject_key"])
         created.append(review)
@@ -374,8 +420,16 @@ def _recipients(task: Task) -> list[str]:
 
 
 def task_ensure(
-    *, kind: str, subject_key: str, case: Case, owner_role: str, title: str, due_on: dt.date,
-    review: Review | None = None, owner_user: User | None = None, escalation: bool = False,
+    *,
+    kind: str,
+    subject_key: str,
+    case: Case,
+    owner_role: str,
+    title: str,
+    due_on: dt.date,
+    review: Review | None = None,
+    owner_user: User | None = None,
+    escalation: bool = False,
 ) -> Task | None:
     """Create the task (and its notifications, in the same transaction) unless it exists. The unique
     (kind, subject) constraint makes a concurrent second sweep's insert fail harmlessly."""
@@ -384,17 +438,30 @@ def task_ensure(
     try:
         with transaction.atomic():
             task = Task.objects.create(
-                kind=kind, subject_key=subject_key, case=case, review=review, title=title, due_on=due_on,
-                owner_user=owner_user, escalation=escalation, **_owner_fields(case, owner_role),
+                kind=kind,
+                subject_key=subject_key,
+                case=case,
+                review=review,
+                title=title,
+                due_on=due_on,
+                owner_user=owner_user,
+                escalation=escalation,
+                **_owner_fields(case, owner_role),
             )
             for email in _recipients(task):
                 # No personal data in e-mail: the case reference only; the details are behind sign-in.
                 Notification.objects.create(
-                    task=task, recipient=email, subject=f"Casework: {title}",
+                    task=task,
+                    recipient=email,
+                    subject=f"Casework: {title}",
                     body=f"{title}.\nCase {case.reference}. Sign in to Casework to see it.",
                 )
-            audit_record(event="task.escalated" if escalation else "task.created", actor=None, target=case,
-                         data={"task": str(task.pk), "kind": kind, "subject": subject_key})
+            audit_record(
+                event="task.escalated" if escalation else "task.created",
+                actor=None,
+                target=case,
+                data={"task": str(task.pk), "kind": kind, "subject": subject_key},
+            )
     except IntegrityError:
         return None
     return task
@@ -414,14 +481,19 @@ def notifications_send(*, limit: int | None = None) -> int:
     sent = 0
     while limit is None or sent < limit:
         with transaction.atomic():
-            row = (Notification.objects.select_for_update(skip_locked=True)
-                   .filter(sent_at__isnull=True).order_by("id").first())
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True)
+                .order_by("id")
+                .first()
+            )
             if row is None:
                 break
             row.sent_at = timezone.now()
             row.save(update_fields=["sent_at"])
-        send_mail(subject=row.subject, message=row.body, from_email=None, recipient_list=[row.recipient],
-                  fail_silently=True)
+        send_mail(
+            subject=row.subject, message=row.body, from_email=None, recipient_list=[row.recipient], fail_silently=True
+        )
         sent += 1
     return sent
 
@@ -488,19 +560,48 @@ def _sweep_review_tasks(on: dt.date, counts: dict[str, int]) -> None:
         label = review.get_kind_display()
         owner = REVIEW_OWNER[ReviewKind(review.kind)]
         key = f"review:{review.pk}"
-        _count(task_ensure(kind=TaskKind.REVIEW_DUE, subject_key=key, case=review.case, review=review,
-                           owner_role=owner, title=f"{label} due by {review.due_on:%d %B %Y}", due_on=review.due_on),
-               counts)
+        _count(
+            task_ensure(
+                kind=TaskKind.REVIEW_DUE,
+                subject_key=key,
+                case=review.case,
+                review=review,
+                owner_role=owner,
+                title=f"{label} due by {review.due_on:%d %B %Y}",
+                due_on=review.due_on,
+            ),
+            counts,
+        )
         if review.status != ReviewStatus.OVERDUE:
             continue
-        _count(task_ensure(kind=TaskKind.REVIEW_OVERDUE, subject_key=key, case=review.case, review=review,
-                           owner_role=owner, title=f"{label} overdue since {review.due_on:%d %B %Y}",
-                           due_on=review.due_on), counts)
+        _count(
+            task_ensure(
+                kind=TaskKind.REVIEW_OVERDUE,
+                subject_key=key,
+                case=review.case,
+                review=review,
+                owner_role=owner,
+                title=f"{label} overdue since {review.due_on:%d %B %Y}",
+                due_on=review.due_on,
+            ),
+            counts,
+        )
         grace = review.policy_version.escalation_grace_days
         if on > review.due_on + dt.timedelta(days=grace):
-            _count(task_ensure(kind=TaskKind.REVIEW_ESCALATED, subject_key=key, case=review.case, review=review,
-                               owner_role=ESCALATE_TO[owner], escalation=True, due_on=review.due_on,
-                               title=f"Escalated: {label.lower()} overdue more than {grace} days"), counts, "escalated")
+            _count(
+                task_ensure(
+                    kind=TaskKind.REVIEW_ESCALATED,
+                    subject_key=key,
+                    case=review.case,
+                    review=review,
+                    owner_role=ESCALATE_TO[owner],
+                    escalation=True,
+                    due_on=review.due_on,
+                    title=f"Escalated: {label.lower()} overdue more than {grace} days",
+                ),
+                counts,
+                "escalated",
+            )
 
 
 def _policies(on: dt.date) -> Callable[[Case], PolicyVersion]:
@@ -517,22 +618,42 @@ def _policies(on: dt.date) -> Callable[[Case], PolicyVersion]:
 
 def _sweep_countersignatures(on: dt.date, counts: dict[str, int]) -> None:
     waiting = Case.objects.filter(status=CaseStatus.AWAITING_COUNTERSIGN).select_related("local_authority")
-    task_ensure = _KnownTasks(Task.objects.filter(
-        kind__in=[TaskKind.COUNTERSIGN_PENDING, TaskKind.COUNTERSIGN_ESCALATED],
-        case__status=CaseStatus.AWAITING_COUNTERSIGN)).ensure
+    task_ensure = _KnownTasks(
+        Task.objects.filter(
+            kind__in=[TaskKind.COUNTERSIGN_PENDING, TaskKind.COUNTERSIGN_ESCALATED],
+            case__status=CaseStatus.AWAITING_COUNTERSIGN,
+        )
+    ).ensure
     policy_for = _policies(on)
     for case in waiting:
         policy = policy_for(case)
         since = timezone.localdate(case.status_changed_at)
         key = f"countersign:{case.pk}:{case.version}"
-        _count(task_ensure(kind=TaskKind.COUNTERSIGN_PENDING, subject_key=key, case=case, due_on=since,
-                           owner_role=Role.PREVENT_SUPERVISOR,
-                           title=f"Decision awaiting countersignature since {since:%d %B %Y}"), counts)
+        _count(
+            task_ensure(
+                kind=TaskKind.COUNTERSIGN_PENDING,
+                subject_key=key,
+                case=case,
+                due_on=since,
+                owner_role=Role.PREVENT_SUPERVISOR,
+                title=f"Decision awaiting countersignature since {since:%d %B %Y}",
+            ),
+            counts,
+        )
         if on > since + dt.timedelta(days=policy.escalation_grace_days):
-            _count(task_ensure(kind=TaskKind.COUNTERSIGN_ESCALATED, subject_key=key, case=case, due_on=since,
-                               owner_role=Role.PREVENT_SUPERVISOR, escalation=True,
-                               title=f"Escalated: countersignature outstanding more than "
-                                     f"{policy.escalation_grace_days} days"), counts, "escalated")
+            _count(
+                task_ensure(
+                    kind=TaskKind.COUNTERSIGN_ESCALATED,
+                    subject_key=key,
+                    case=case,
+                    due_on=since,
+                    owner_role=Role.PREVENT_SUPERVISOR,
+                    escalation=True,
+                    title=f"Escalated: countersignature outstanding more than {policy.escalation_grace_days} days",
+                ),
+                counts,
+                "escalated",
+            )
 
 
 def _sweep_response_times(on: dt.date, counts: dict[str, int]) -> None:
@@ -540,9 +661,12 @@ def _sweep_response_times(on: dt.date, counts: dict[str, int]) -> None:
     from casework.core.dates import add_working_days
 
     waiting = [CaseStatus.SCREENING, CaseStatus.ASSESSMENT, CaseStatus.AWAITING_PANEL]
-    task_ensure = _KnownTasks(Task.objects.filter(
-        kind__in=[TaskKind.GATEWAY_TARGET_BREACHED, TaskKind.GATEWAY_ESCALATED, TaskKind.PANEL_TARGET_BREACHED],
-        case__status__in=waiting)).ensure
+    task_ensure = _KnownTasks(
+        Task.objects.filter(
+            kind__in=[TaskKind.GATEWAY_TARGET_BREACHED, TaskKind.GATEWAY_ESCALATED, TaskKind.PANEL_TARGET_BREACHED],
+            case__status__in=waiting,
+        )
+    ).ensure
     policy_for = _policies(on)
     for case in Case.objects.filter(status__in=[CaseStatus.SCREENING, CaseStatus.ASSESSMENT]).select_related(
         "local_authority"
@@ -553,23 +677,48 @@ def _sweep_response_times(on: dt.date, counts: dict[str, int]) -> None:
         if on <= target:
             continue
         key = f"gateway:{case.pk}"
-        _count(task_ensure(kind=TaskKind.GATEWAY_TARGET_BREACHED, subject_key=key, case=case, due_on=target,
-                           owner_role=Role.PREVENT_OFFICER,
-                           title=f"Gateway decision past its {policy.gateway_target_working_days}-working-day "
-                                 f"target ({target:%d %B %Y})"), counts)
+        _count(
+            task_ensure(
+                kind=TaskKind.GATEWAY_TARGET_BREACHED,
+                subject_key=key,
+                case=case,
+                due_on=target,
+                owner_role=Role.PREVENT_OFFICER,
+                title=f"Gateway decision past its {policy.gateway_target_working_days}-working-day "
+                f"target ({target:%d %B %Y})",
+            ),
+            counts,
+        )
         if on > target + dt.timedelta(days=policy.escalation_grace_days):
-            _count(task_ensure(kind=TaskKind.GATEWAY_ESCALATED, subject_key=key, case=case, due_on=target,
-                               owner_role=Role.PREVENT_SUPERVISOR, escalation=True,
-                               title="Escalated: gateway decision well past its target"), counts, "escalated")
+            _count(
+                task_ensure(
+                    kind=TaskKind.GATEWAY_ESCALATED,
+                    subject_key=key,
+                    case=case,
+                    due_on=target,
+                    owner_role=Role.PREVENT_SUPERVISOR,
+                    escalation=True,
+                    title="Escalated: gateway decision well past its target",
+                ),
+                counts,
+                "escalated",
+            )
     for case in Case.objects.filter(status=CaseStatus.AWAITING_PANEL).select_related("local_authority"):
         policy = policy_for(case)
         since = timezone.localdate(case.status_changed_at)
         target = since + dt.timedelta(days=policy.panel_target_days)
         if on > target:
-            _count(task_ensure(kind=TaskKind.PANEL_TARGET_BREACHED, subject_key=f"panel:{case.pk}:{case.version}",
-                               case=case, due_on=target, owner_role=Role.CHANNEL_CHAIR,
-                               title=f"Waiting for the panel since {since:%d %B %Y} (target "
-                                     f"{policy.panel_target_days} days)"), counts)
+            _count(
+                task_ensure(
+                    kind=TaskKind.PANEL_TARGET_BREACHED,
+                    subject_key=f"panel:{case.pk}:{case.version}",
+                    case=case,
+                    due_on=target,
+                    owner_role=Role.CHANNEL_CHAIR,
+                    title=f"Waiting for the panel since {since:%d %B %Y} (target {policy.panel_target_days} days)",
+                ),
+                counts,
+            )
 
 
 def _close_stale_tasks() -> None:
@@ -578,11 +727,14 @@ def _close_stale_tasks() -> None:
     now = timezone.now()
     open_tasks.filter(review__status__in=[ReviewStatus.COMPLETED, ReviewStatus.CANCELLED]).update(done_at=now)
     open_tasks.filter(kind__in=[TaskKind.COUNTERSIGN_PENDING, TaskKind.COUNTERSIGN_ESCALATED]).exclude(
-        case__status=CaseStatus.AWAITING_COUNTERSIGN).update(done_at=now)
+        case__status=CaseStatus.AWAITING_COUNTERSIGN
+    ).update(done_at=now)
     open_tasks.filter(kind__in=[TaskKind.GATEWAY_TARGET_BREACHED, TaskKind.GATEWAY_ESCALATED]).exclude(
-        case__status__in=[CaseStatus.SCREENING, CaseStatus.ASSESSMENT]).update(done_at=now)
+        case__status__in=[CaseStatus.SCREENING, CaseStatus.ASSESSMENT]
+    ).update(done_at=now)
     open_tasks.filter(kind=TaskKind.PANEL_TARGET_BREACHED).exclude(case__status=CaseStatus.AWAITING_PANEL).update(
-        done_at=now)
+        done_at=now
+    )
 
 
 def sweep_reviews(*, on: dt.date | None = None, send: bool = True) -> dict[str, int]:

@@ -47,64 +47,123 @@ def _chair_only(method: str, path: str, body: dict | None = None) -> Op:
     return Op(method, path, body, ok=frozenset({CHAIR}), forbidden=NOT_CHAIR_VIEWERS)
 
 
-VAF = [{"dimension": d, "factor": "Matrix", "rating": "low", "evidence": "Matrix"}
-       for d in ("engagement", "intent", "capability")]
-REFERRAL = {"person": {"given_name": "New", "family_name": "Referral"}, "local_authority": "leeds",
-            "referrer_name": "Matrix", "sector": "education", "concern": "Matrix concern."}
+VAF = [
+    {"dimension": d, "factor": "Matrix", "rating": "low", "evidence": "Matrix"}
+    for d in ("engagement", "intent", "capability")
+]
+REFERRAL = {
+    "person": {"given_name": "New", "family_name": "Referral"},
+    "local_authority": "leeds",
+    "referrer_name": "Matrix",
+    "sector": "education",
+    "concern": "Matrix concern.",
+}
 
 API: dict[str, Op] = {
     # Anyone signed in may refer (the public form is a page); the receipt names only the new referral.
     "referral_submit": Op("post", "/referrals", REFERRAL, ok=SIGNED_IN, scoped=False),
     "case_list": Op("get", "/cases", ok=SIGNED_IN, scoped=False),
     "case_get": Op("get", "/cases/{case}", ok=CASE_VIEWERS),
-    "case_screen": Op("post", "/cases/{case}/screen", {"deconfliction": "clear"}, ok=POLICE,
-                      forbidden=frozenset({CHAIR, MEM, PROV})),
-    "case_assess": Op("post", "/cases/{case}/assess", {"concern_type": "islamist", "rationale": "x", "decision": "nfa"},
-                      ok=POLICE, forbidden=frozenset({CHAIR, MEM, PROV})),
-    "case_countersign": Op("post", "/cases/{case}/countersign", {"approve": True}, ok=frozenset({SUP}),
-                           forbidden=frozenset({OFF, CHAIR, MEM, PROV})),
+    "case_screen": Op(
+        "post", "/cases/{case}/screen", {"deconfliction": "clear"}, ok=POLICE, forbidden=frozenset({CHAIR, MEM, PROV})
+    ),
+    "case_assess": Op(
+        "post",
+        "/cases/{case}/assess",
+        {"concern_type": "islamist", "rationale": "x", "decision": "nfa"},
+        ok=POLICE,
+        forbidden=frozenset({CHAIR, MEM, PROV}),
+    ),
+    "case_countersign": Op(
+        "post",
+        "/cases/{case}/countersign",
+        {"approve": True},
+        ok=frozenset({SUP}),
+        forbidden=frozenset({OFF, CHAIR, MEM, PROV}),
+    ),
     # Only the chair schedules; to a member the panel is not one they can schedule for (404).
     "meeting_schedule": Op("post", "/meetings", {"panel_id": "{panel}", "date": "{today}"}, ok=frozenset({CHAIR})),
-    "meeting_add_case": Op("post", "/meetings/{meeting}/agenda", {"case_id": "{case}"}, ok=frozenset({CHAIR}),
-                           forbidden=frozenset({MEM})),
-    "meeting_invite": Op("post", "/meetings/{meeting}/invitations", {"user_id": "{member_user}", "agency": "x"},
-                         ok=frozenset({CHAIR}), forbidden=frozenset({MEM})),
-    "meeting_record_attendance": Op("post", "/meetings/{meeting}/attendance", {"attended_user_ids": []},
-                                    ok=frozenset({CHAIR}), forbidden=frozenset({MEM})),
-    "meeting_record_minutes": Op("post", "/meetings/{meeting}/minutes", {"case_id": "{case}", "minutes": "x"},
-                                 ok=frozenset({CHAIR}), forbidden=frozenset({MEM})),
+    "meeting_add_case": Op(
+        "post", "/meetings/{meeting}/agenda", {"case_id": "{case}"}, ok=frozenset({CHAIR}), forbidden=frozenset({MEM})
+    ),
+    "meeting_invite": Op(
+        "post",
+        "/meetings/{meeting}/invitations",
+        {"user_id": "{member_user}", "agency": "x"},
+        ok=frozenset({CHAIR}),
+        forbidden=frozenset({MEM}),
+    ),
+    "meeting_record_attendance": Op(
+        "post",
+        "/meetings/{meeting}/attendance",
+        {"attended_user_ids": []},
+        ok=frozenset({CHAIR}),
+        forbidden=frozenset({MEM}),
+    ),
+    "meeting_record_minutes": Op(
+        "post",
+        "/meetings/{meeting}/minutes",
+        {"case_id": "{case}", "minutes": "x"},
+        ok=frozenset({CHAIR}),
+        forbidden=frozenset({MEM}),
+    ),
     "vaf_record": _chair_only("post", "/cases/{case}/vaf", {"factors": VAF}),
     "panel_decide": _chair_only("post", "/cases/{case}/panel-decision", {"decision": "adopt", "rationale": "x"}),
-    "consent_record": _chair_only("post", "/cases/{case}/consent",
-                                  {"status": "given", "given_by": "person", "given_by_name": "x"}),
+    "consent_record": _chair_only(
+        "post", "/cases/{case}/consent", {"status": "given", "given_by": "person", "given_by_name": "x"}
+    ),
     "consent_withdraw": _chair_only("post", "/cases/{case}/consent/withdraw", {}),
     "case_close": _chair_only("post", "/cases/{case}/close", {"reason": "support_completed", "rationale": "x"}),
-    "intervention_add": _chair_only("post", "/cases/{case}/interventions",
-                                    {"type": "ideological_mentoring", "provider_name": "x", "starts_on": "{today}"}),
+    "intervention_add": _chair_only(
+        "post",
+        "/cases/{case}/interventions",
+        {"type": "ideological_mentoring", "provider_name": "x", "starts_on": "{today}"},
+    ),
     "intervention_set_status": _chair_only("post", "/interventions/{intervention}/status", {"status": "completed"}),
-    "support_action_add": _chair_only("post", "/cases/{case}/actions",
-                                      {"description": "x", "owner_name": "x", "due_on": "{today}"}),
+    "support_action_add": _chair_only(
+        "post", "/cases/{case}/actions", {"description": "x", "owner_name": "x", "due_on": "{today}"}
+    ),
     # Panel members record their agency's actions; providers record sessions and progress.
-    "support_action_complete": Op("post", "/actions/{action}/complete", ok=frozenset({CHAIR, MEM, PROV}),
-                                  forbidden=POLICE),
-    "progress_note_add": Op("post", "/cases/{case}/notes", {"text": "x", "intervention_id": "{intervention}"},
-                            ok=frozenset({CHAIR, MEM, PROV}), forbidden=POLICE),
+    "support_action_complete": Op(
+        "post", "/actions/{action}/complete", ok=frozenset({CHAIR, MEM, PROV}), forbidden=POLICE
+    ),
+    "progress_note_add": Op(
+        "post",
+        "/cases/{case}/notes",
+        {"text": "x", "intervention_id": "{intervention}"},
+        ok=frozenset({CHAIR, MEM, PROV}),
+        forbidden=POLICE,
+    ),
     # Providers see the minimum of their assigned cases: not the reviews.
     "review_list": Op("get", "/cases/{case}/reviews", ok=CASE_VIEWERS - {PROV}, forbidden=frozenset({PROV})),
     "review_complete": _chair_only("post", "/reviews/{review}/complete", {"outcome": "no_concerns", "notes": "x"}),
     "review_extend": _chair_only("post", "/cases/{case}/extend-monitoring", {"until_months": 18, "reason": "x"}),
     "person_get": Op("get", "/persons/{person}", ok=frozenset({OFF, SUP, CHAIR})),
     "handover_list": Op("get", "/handovers", ok=SIGNED_IN, scoped=False),
-    "handover_record_engagement": Op("post", "/handovers/{handover}/engagement", {"engaged": True, "notes": "x"},
-                                     ok=frozenset({OFF, SUP, PROV})),
-    "handover_raise_rereferral": Op("post", "/handovers/{handover}/re-referral", {"concern": "x"},
-                                    ok=frozenset({OFF, SUP, PROV})),
+    "handover_record_engagement": Op(
+        "post", "/handovers/{handover}/engagement", {"engaged": True, "notes": "x"}, ok=frozenset({OFF, SUP, PROV})
+    ),
+    "handover_raise_rereferral": Op(
+        "post", "/handovers/{handover}/re-referral", {"concern": "x"}, ok=frozenset({OFF, SUP, PROV})
+    ),
     # National: the sample covers decisions in every region (which ones is a hash of their ids).
-    "qa_sample_draw": Op("post", "/qa/samples", {"date_from": "{today}", "date_to": "{today}"},
-                         ok=frozenset({ASSUR}), scoped=False, leaks_allowed=frozenset({ASSUR})),
+    "qa_sample_draw": Op(
+        "post",
+        "/qa/samples",
+        {"date_from": "{today}", "date_to": "{today}"},
+        ok=frozenset({ASSUR}),
+        scoped=False,
+        leaks_allowed=frozenset({ASSUR}),
+    ),
     "qa_item_list": Op("get", "/qa/items", ok=frozenset({ASSUR}), scoped=False, leaks_allowed=frozenset({ASSUR})),
-    "qa_finding_record": Op("post", "/qa/items/{qa_item}/finding", {"agree": True}, ok=frozenset({ASSUR}),
-                            scoped=False, leaks_allowed=frozenset({ASSUR})),
+    "qa_finding_record": Op(
+        "post",
+        "/qa/items/{qa_item}/finding",
+        {"agree": True},
+        ok=frozenset({ASSUR}),
+        scoped=False,
+        leaks_allowed=frozenset({ASSUR}),
+    ),
     # Aggregates only: analysts and assurance.
     "thresholds_report": Op("get", "/reports/thresholds", ok=frozenset({ASSUR, ANAL}), scoped=False),
     # Reporting (casework/api/reporting.py): aggregates only; a chair's dashboard is their local authority's.
@@ -115,27 +174,40 @@ API: dict[str, Op] = {
     # Identity (casework/api/identity.py).
     "referral_get": Op("get", "/referrals/{referral}", ok=frozenset({OFF, SUP, CHAIR, MEM})),
     # Identity decisions are the police's; a panel member sees no person record (404).
-    "referral_link_person": Op("post", "/referrals/{referral}/link", {"person_id": "{person}"}, ok=POLICE,
-                               forbidden=frozenset({CHAIR})),
-    "referral_reject_match": Op("post", "/referrals/{referral}/reject-match", {"person_id": "{person}"}, ok=POLICE,
-                                forbidden=frozenset({CHAIR})),
+    "referral_link_person": Op(
+        "post", "/referrals/{referral}/link", {"person_id": "{person}"}, ok=POLICE, forbidden=frozenset({CHAIR})
+    ),
+    "referral_reject_match": Op(
+        "post", "/referrals/{referral}/reject-match", {"person_id": "{person}"}, ok=POLICE, forbidden=frozenset({CHAIR})
+    ),
     "person_merge": Op("post", "/persons/{person}/merge", {"into_person_id": "{person}", "reason": "x"}, ok=POLICE),
     # No merge exists in the world: proves only that a missing merge is 404 for everyone.
     "person_unmerge": Op("post", "/merges/987654/unmerge", {"reason": "x"}, scoped=False),
     # Security (casework/api/security.py).
-    "audit_event_list": Op("get", "/audit-events", ok=frozenset({ASSUR, CHAIR}), scoped=False,
-                           leaks_allowed=frozenset({ASSUR})),
-    "access_grant_create": Op("post", "/access-requests",
-                              {"target_type": "person", "target_id": "{person}", "reason": "Matrix: triaging"},
-                              ok=frozenset({ASSUR, OFF, SUP}), out_ok=frozenset({ASSUR}),
-                              leaks_allowed=frozenset({ASSUR})),
-    "person_subject_access_export": Op("post", "/persons/{person}/subject-access-export",
-                                       {"reason": "SAR-2026-001 matrix"}, ok=frozenset({ASSUR}),
-                                       out_ok=frozenset({ASSUR}), leaks_allowed=frozenset({ASSUR})),
+    "audit_event_list": Op(
+        "get", "/audit-events", ok=frozenset({ASSUR, CHAIR}), scoped=False, leaks_allowed=frozenset({ASSUR})
+    ),
+    "access_grant_create": Op(
+        "post",
+        "/access-requests",
+        {"target_type": "person", "target_id": "{person}", "reason": "Matrix: triaging"},
+        ok=frozenset({ASSUR, OFF, SUP}),
+        out_ok=frozenset({ASSUR}),
+        leaks_allowed=frozenset({ASSUR}),
+    ),
+    "person_subject_access_export": Op(
+        "post",
+        "/persons/{person}/subject-access-export",
+        {"reason": "SAR-2026-001 matrix"},
+        ok=frozenset({ASSUR}),
+        out_ok=frozenset({ASSUR}),
+        leaks_allowed=frozenset({ASSUR}),
+    ),
     "api_token_list": Op("get", "/api-tokens", ok=SIGNED_IN, scoped=False),
     # {token} is the caller's own spare token in scope; out of scope, someone else's (only admins may revoke it).
-    "api_token_revoke": Op("post", "/api-tokens/{token}/revoke", ok=SIGNED_IN, out_ok=frozenset({ADMIN}),
-                           leaks_allowed=frozenset({ADMIN})),
+    "api_token_revoke": Op(
+        "post", "/api-tokens/{token}/revoke", ok=SIGNED_IN, out_ok=frozenset({ADMIN}), leaks_allowed=frozenset({ADMIN})
+    ),
 }
 
 
@@ -158,8 +230,14 @@ class Page:
 
 PAGES: list[Page] = [
     Page("login", "/accounts/login/", ok=SIGNED_IN, public=True),
-    Page("logout", "/accounts/logout/", ok=SIGNED_IN, public=True, note="GET is refused (405): sign out is a POST",
-         status_for=dict.fromkeys((ANON, *SIGNED_IN), 405)),
+    Page(
+        "logout",
+        "/accounts/logout/",
+        ok=SIGNED_IN,
+        public=True,
+        note="GET is refused (405): sign out is a POST",
+        status_for=dict.fromkeys((ANON, *SIGNED_IN), 405),
+    ),
     Page("otp-verify", "/accounts/two-factor/", ok=SIGNED_IN),
     Page("otp-setup", "/accounts/two-factor/setup/", ok=SIGNED_IN),
     Page("password_change", "/accounts/password/change/", ok=SIGNED_IN),
@@ -177,46 +255,108 @@ PAGES: list[Page] = [
     Page("referrals:referral-check", "/refer/check/", ok=SIGNED_IN, public=True, note="redirects to the first step"),
     Page("referrals:referral-sent", "/refer/sent/", ok=SIGNED_IN, public=True, note="redirects without a receipt"),
     Page("referrals:case-list", "/cases/", ok=SIGNED_IN, note="every role sees the cases its policy allows, or none"),
-    *(Page(f"referrals:referral-{verb}", f"/referrals/{{referral}}/{verb}/", note="POST only (GET is 405)",
-           status_for=dict.fromkeys(SIGNED_IN, 405)) for verb in ("link", "reject-match")),
+    *(
+        Page(
+            f"referrals:referral-{verb}",
+            f"/referrals/{{referral}}/{verb}/",
+            note="POST only (GET is 405)",
+            status_for=dict.fromkeys(SIGNED_IN, 405),
+        )
+        for verb in ("link", "reject-match")
+    ),
     Page("referrals:case-detail", "/cases/{case}/", ok=CASE_VIEWERS, scoped=True),
-    Page("assessments:case-assessments", "/cases/{case}/assessments/", ok=CASE_VIEWERS - {PROV}, scoped=True,
-         status_for={PROV: 403}),
+    Page(
+        "assessments:case-assessments",
+        "/cases/{case}/assessments/",
+        ok=CASE_VIEWERS - {PROV},
+        scoped=True,
+        status_for={PROV: 403},
+    ),
     Page("assessments:case-screen", "/cases/{case}/screen/", scoped=True, status_for=dict.fromkeys(CASE_VIEWERS, 403)),
     Page("assessments:case-assess", "/cases/{case}/assess/", scoped=True, status_for=dict.fromkeys(CASE_VIEWERS, 403)),
-    Page("assessments:case-countersign", "/cases/{case}/countersign/", scoped=True,
-         status_for=dict.fromkeys(CASE_VIEWERS, 403)),
+    Page(
+        "assessments:case-countersign",
+        "/cases/{case}/countersign/",
+        scoped=True,
+        status_for=dict.fromkeys(CASE_VIEWERS, 403),
+    ),
     Page("panels:case-panel", "/cases/{case}/panel/", ok=CASE_VIEWERS - {PROV}, scoped=True, status_for={PROV: 403}),
     Page("panels:case-vaf", "/cases/{case}/vaf/", scoped=True, status_for=dict.fromkeys(CASE_VIEWERS, 403)),
-    Page("panels:case-decide", "/cases/{case}/panel-decision/", scoped=True,
-         status_for=dict.fromkeys(CASE_VIEWERS, 403)),
+    Page(
+        "panels:case-decide", "/cases/{case}/panel-decision/", scoped=True, status_for=dict.fromkeys(CASE_VIEWERS, 403)
+    ),
     Page("panels:case-consent", "/cases/{case}/consent/", scoped=True, status_for=dict.fromkeys(CASE_VIEWERS, 403)),
-    Page("panels:case-consent-withdraw", "/cases/{case}/consent/withdraw/", ok=frozenset({CHAIR}), scoped=True,
-         status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403)),
-    Page("panels:case-close", "/cases/{case}/close/", ok=frozenset({CHAIR}), scoped=True,
-         status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403)),
+    Page(
+        "panels:case-consent-withdraw",
+        "/cases/{case}/consent/withdraw/",
+        ok=frozenset({CHAIR}),
+        scoped=True,
+        status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403),
+    ),
+    Page(
+        "panels:case-close",
+        "/cases/{case}/close/",
+        ok=frozenset({CHAIR}),
+        scoped=True,
+        status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403),
+    ),
     Page("panels:meeting-list", "/meetings/", ok=SIGNED_IN, note="a role without meetings sees none"),
     Page("panels:meeting-schedule", "/meetings/schedule/", ok=frozenset({CHAIR}), denied_status=403),
     Page("panels:meeting-detail", "/meetings/{meeting}/", ok=frozenset({CHAIR, MEM}), scoped=True),
-    *(Page(f"panels:meeting-{name}", f"/meetings/{{meeting}}/{path}/", note="POST only (GET is 405)",
-           status_for=dict.fromkeys(SIGNED_IN, 405))
-      for name, path in (("agenda-add", "agenda"), ("invite", "invite"), ("attendance", "attendance"),
-                         ("minutes", "minutes"))),
+    *(
+        Page(
+            f"panels:meeting-{name}",
+            f"/meetings/{{meeting}}/{path}/",
+            note="POST only (GET is 405)",
+            status_for=dict.fromkeys(SIGNED_IN, 405),
+        )
+        for name, path in (
+            ("agenda-add", "agenda"),
+            ("invite", "invite"),
+            ("attendance", "attendance"),
+            ("minutes", "minutes"),
+        )
+    ),
     Page("support:case-plan", "/cases/{case}/support/", ok=CASE_VIEWERS, scoped=True),
-    Page("support:intervention-add", "/cases/{case}/support/interventions/add/", ok=frozenset({CHAIR}), scoped=True,
-         status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403)),
-    Page("support:action-add", "/cases/{case}/support/actions/add/", ok=frozenset({CHAIR}), scoped=True,
-         status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403)),
-    Page("support:note-add", "/cases/{case}/support/notes/add/", ok=frozenset({CHAIR, MEM, PROV}), scoped=True,
-         status_for=dict.fromkeys(POLICE, 403)),
-    Page("support:action-complete", "/actions/{action}/complete/", note="POST only (GET is 405)",
-         status_for=dict.fromkeys(SIGNED_IN, 405)),
-    Page("reviews:case-reviews", "/cases/{case}/reviews/", ok=CASE_VIEWERS - {PROV}, scoped=True,
-         status_for={PROV: 403}),
-    Page("reviews:case-extend", "/cases/{case}/reviews/extend/", scoped=True,
-         status_for=dict.fromkeys(CASE_VIEWERS, 403)),
-    Page("reviews:review-complete", "/reviews/{review}/complete/", scoped=True,
-         status_for=dict.fromkeys(CASE_VIEWERS, 403)),
+    Page(
+        "support:intervention-add",
+        "/cases/{case}/support/interventions/add/",
+        ok=frozenset({CHAIR}),
+        scoped=True,
+        status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403),
+    ),
+    Page(
+        "support:action-add",
+        "/cases/{case}/support/actions/add/",
+        ok=frozenset({CHAIR}),
+        scoped=True,
+        status_for=dict.fromkeys(NOT_CHAIR_VIEWERS, 403),
+    ),
+    Page(
+        "support:note-add",
+        "/cases/{case}/support/notes/add/",
+        ok=frozenset({CHAIR, MEM, PROV}),
+        scoped=True,
+        status_for=dict.fromkeys(POLICE, 403),
+    ),
+    Page(
+        "support:action-complete",
+        "/actions/{action}/complete/",
+        note="POST only (GET is 405)",
+        status_for=dict.fromkeys(SIGNED_IN, 405),
+    ),
+    Page(
+        "reviews:case-reviews", "/cases/{case}/reviews/", ok=CASE_VIEWERS - {PROV}, scoped=True, status_for={PROV: 403}
+    ),
+    Page(
+        "reviews:case-extend", "/cases/{case}/reviews/extend/", scoped=True, status_for=dict.fromkeys(CASE_VIEWERS, 403)
+    ),
+    Page(
+        "reviews:review-complete",
+        "/reviews/{review}/complete/",
+        scoped=True,
+        status_for=dict.fromkeys(CASE_VIEWERS, 403),
+    ),
     Page("reviews:assurance-dashboard", "/assurance/", ok=frozenset({ASSUR}), denied_status=403),
     Page("people:person-detail", "/people/{person}/", ok=frozenset({OFF, SUP, CHAIR}), scoped=True),
 ]

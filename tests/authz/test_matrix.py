@@ -237,8 +237,10 @@ def test_page_answers_each_role_as_the_matrix_says(page: matrix.Page) -> None:
             response = client.get(probe)
             transaction.set_rollback(True)
         if _page_outcome(response) != _page_expected(page, role):
-            wrong.append(f"{role}: expected {_page_expected(page, role)}, got {response.status_code} "
-                         f"{response.headers.get('Location', '')}")
+            wrong.append(
+                f"{role}: expected {_page_expected(page, role)}, got {response.status_code} "
+                f"{response.headers.get('Location', '')}"
+            )
         if page.scoped and role != ANONYMOUS:
             for label, ids in (("out of scope", world.outside.ids), ("missing", _missing_ids(world.inside.ids))):
                 with transaction.atomic():

@@ -48,55 +48,98 @@ def _referral(actor: User, la: str, given: str, family: str) -> Any:
 
     return referrals.referral_submit(
         actor=actor,
-        person_description={"given_name": given, "family_name": family, "date_of_birth": dt.date(1990, 2, 3),
-                            "sex": "male", "town": la},
+        person_description={
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": dt.date(1990, 2, 3),
+            "sex": "male",
+            "town": la,
+        },
         local_authority=LocalAuthority.objects.get(code=la),
-        referrer_name="Matrix Referrer", sector="education", concern="Matrix concern about violent statements.",
+        referrer_name="Matrix Referrer",
+        sector="education",
+        concern="Matrix concern about violent statements.",
     )
 
 
-def _channel_case(*, referrer: User, officer: User, chair: User, member: User, provider: User, la: str,
-                  given: str, family: str) -> tuple[Case, dict[str, Any]]:
+def _channel_case(
+    *, referrer: User, officer: User, chair: User, member: User, provider: User, la: str, given: str, family: str
+) -> tuple[Case, dict[str, Any]]:
     """A Channel case with support active, on today's agenda (member invited), an intervention assigned to the
     provider, a support action and its pending reviews."""
     case = _referral(referrer, la, given, family).case
     assessments.case_screen(actor=officer, case=case, deconfliction="clear", outcome="proceed")
-    assessments.case_assess(actor=officer, case=case, concern_type="extreme_right_wing", rationale="Matrix",
-                            decision="progress_to_channel")
+    assessments.case_assess(
+        actor=officer, case=case, concern_type="extreme_right_wing", rationale="Matrix", decision="progress_to_channel"
+    )
     panel = Panel.objects.get(local_authority__code=la, kind="channel")
     meeting = panels.meeting_schedule(actor=chair, panel=panel, date=timezone.localdate(), location="Room 1")
     panels.meeting_add_case(actor=chair, meeting=meeting, case=case)
     panels.meeting_invite(actor=chair, meeting=meeting, user=member, agency="Health")
     case.refresh_from_db()
-    panels.vaf_record(actor=chair, case=case, summary="Matrix VAF", meeting=meeting, factors=[
-        {"dimension": d, "factor": f"Matrix {d}", "rating": "low", "evidence": "Matrix"}
-        for d in ("engagement", "intent", "capability")])
+    panels.vaf_record(
+        actor=chair,
+        case=case,
+        summary="Matrix VAF",
+        meeting=meeting,
+        factors=[
+            {"dimension": d, "factor": f"Matrix {d}", "rating": "low", "evidence": "Matrix"}
+            for d in ("engagement", "intent", "capability")
+        ],
+    )
     panels.panel_decide(actor=chair, case=case, decision="adopt", meeting=meeting, rationale="Matrix adopt")
     case.refresh_from_db()
     panels.consent_record(actor=chair, case=case, status="given", given_by="person", given_by_name=f"{given}")
     case.refresh_from_db()
-    intervention = support.intervention_add(actor=chair, case=case, type="ideological_mentoring",
-                                            provider_name="Matrix CIC", provider_user=provider,
-                                            starts_on=timezone.localdate())
-    action = support.support_action_add(actor=chair, case=case, description="Matrix action", owner_name="Matrix",
-                                        due_on=timezone.localdate() + dt.timedelta(days=7), intervention=None)
+    intervention = support.intervention_add(
+        actor=chair,
+        case=case,
+        type="ideological_mentoring",
+        provider_name="Matrix CIC",
+        provider_user=provider,
+        starts_on=timezone.localdate(),
+    )
+    action = support.support_action_add(
+        actor=chair,
+        case=case,
+        description="Matrix action",
+        owner_name="Matrix",
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        intervention=None,
+    )
     case.refresh_from_db()
     review = Review.objects.filter(case=case).order_by("due_on").first()
-    ids = {"case": case.pk, "person": case.person_id, "meeting": meeting.pk, "panel": panel.pk,
-           "intervention": intervention.pk, "action": action.pk, "review": review.pk if review else uuid.uuid4(),
-           "referral": case.referrals.first().pk}
+    ids = {
+        "case": case.pk,
+        "person": case.person_id,
+        "meeting": meeting.pk,
+        "panel": panel.pk,
+        "intervention": intervention.pk,
+        "action": action.pk,
+        "review": review.pk if review else uuid.uuid4(),
+        "referral": case.referrals.first().pk,
+    }
     return case, ids
 
 
 def _handover_case(*, referrer: User, officer: User, provider: User, la: str, given: str, family: str) -> Any:
     case = _referral(referrer, la, given, family).case
     assessments.case_screen(actor=officer, case=case, deconfliction="clear", outcome="proceed")
-    assessments.case_assess(actor=officer, case=case, concern_type="no_ideology_vulnerability",
-                            rationale="Matrix exit", decision="exit_to_other_services",
-                            other_vulnerabilities=["mental_health"],
-                            handover={"service_type": "adult_social_care", "service_name": "Matrix Care",
-                                      "contact": "Duty desk", "request": "Assess support needs",
-                                      "receiving_user": provider})
+    assessments.case_assess(
+        actor=officer,
+        case=case,
+        concern_type="no_ideology_vulnerability",
+        rationale="Matrix exit",
+        decision="exit_to_other_services",
+        other_vulnerabilities=["mental_health"],
+        handover={
+            "service_type": "adult_social_care",
+            "service_name": "Matrix Care",
+            "contact": "Duty desk",
+            "request": "Assess support needs",
+            "receiving_user": provider,
+        },
+    )
     return case.handovers.get()
 
 
@@ -121,26 +164,59 @@ def build_world() -> World:
         "provider": make_user(Role.INTERVENTION_PROVIDER, username="m-provider-ldn"),
     }
     u = users
-    _, inside_ids = _channel_case(referrer=u[Role.REFERRER], officer=u[Role.PREVENT_OFFICER],
-                                  chair=u[Role.CHANNEL_CHAIR], member=u[Role.PANEL_MEMBER],
-                                  provider=u[Role.INTERVENTION_PROVIDER], la="leeds", given="Inside", family="Leeds")
-    outside_case, outside_ids = _channel_case(referrer=u[Role.REFERRER], officer=london["officer"],
-                                              chair=london["chair"], member=london["member"],
-                                              provider=london["provider"], la="tower-hamlets", given="Zebedee",
-                                              family="Outsideson")
-    inside_ids["handover"] = _handover_case(referrer=u[Role.REFERRER], officer=u[Role.PREVENT_OFFICER],
-                                            provider=u[Role.INTERVENTION_PROVIDER], la="leeds", given="Hand",
-                                            family="Over").pk
-    outside_ids["handover"] = _handover_case(referrer=u[Role.REFERRER], officer=london["officer"],
-                                             provider=london["provider"], la="tower-hamlets", given="Quentin",
-                                             family="Elsewhere").pk
+    _, inside_ids = _channel_case(
+        referrer=u[Role.REFERRER],
+        officer=u[Role.PREVENT_OFFICER],
+        chair=u[Role.CHANNEL_CHAIR],
+        member=u[Role.PANEL_MEMBER],
+        provider=u[Role.INTERVENTION_PROVIDER],
+        la="leeds",
+        given="Inside",
+        family="Leeds",
+    )
+    outside_case, outside_ids = _channel_case(
+        referrer=u[Role.REFERRER],
+        officer=london["officer"],
+        chair=london["chair"],
+        member=london["member"],
+        provider=london["provider"],
+        la="tower-hamlets",
+        given="Zebedee",
+        family="Outsideson",
+    )
+    inside_ids["handover"] = _handover_case(
+        referrer=u[Role.REFERRER],
+        officer=u[Role.PREVENT_OFFICER],
+        provider=u[Role.INTERVENTION_PROVIDER],
+        la="leeds",
+        given="Hand",
+        family="Over",
+    ).pk
+    outside_ids["handover"] = _handover_case(
+        referrer=u[Role.REFERRER],
+        officer=london["officer"],
+        provider=london["provider"],
+        la="tower-hamlets",
+        given="Quentin",
+        family="Elsewhere",
+    ).pk
     tokens = {role: api_token_issue(actor=None, user=user, name="matrix")[1] for role, user in users.items()}
     # A second token for each user (theirs to revoke) and one of someone else's (not theirs).
-    inside_ids["token"] = {role: api_token_issue(actor=None, user=user, name="spare")[0].pk
-                           for role, user in users.items()}
+    inside_ids["token"] = {
+        role: api_token_issue(actor=None, user=user, name="spare")[0].pk for role, user in users.items()
+    }
     outside_ids["token"] = api_token_issue(actor=None, user=london["officer"], name="ldn")[0].pk
-    outside = Side(ids=outside_ids, secrets=[str(outside_ids["case"]), str(outside_ids["person"]), "Zebedee",
-                                              "Outsideson", outside_case.reference, "Quentin", "Elsewhere"])
+    outside = Side(
+        ids=outside_ids,
+        secrets=[
+            str(outside_ids["case"]),
+            str(outside_ids["person"]),
+            "Zebedee",
+            "Outsideson",
+            outside_case.reference,
+            "Quentin",
+            "Elsewhere",
+        ],
+    )
     assert ApiToken.objects.filter(revoked_at__isnull=True).count() >= len(users)
-    return World(users=dict(users), inside=Side(ids=inside_ids), outside=outside,
-                 tokens=tokens)
+    return World(users=dict(users), inside=Side(ids=inside_ids), outside=outside, tokens=tokens)

@@ -51,15 +51,24 @@ def test_two_chairs_deciding_the_same_case_at_once_one_wins_one_is_refused(chair
     from casework.policy.models import PolicyVersion
 
     case = CaseFactory(status=CaseStatus.AWAITING_PANEL, panel_referred_at=dt.datetime(2026, 1, 1, tzinfo=LONDON))
-    VafAssessment.objects.create(case=case, framework_version="VAF", assessed_by=chair,
-                                 assessed_at=dt.datetime(2026, 1, 2, tzinfo=LONDON),
-                                 policy_version=PolicyVersion.objects.first())
+    VafAssessment.objects.create(
+        case=case,
+        framework_version="VAF",
+        assessed_by=chair,
+        assessed_at=dt.datetime(2026, 1, 2, tzinfo=LONDON),
+        policy_version=PolicyVersion.objects.first(),
+    )
     case.status_changed_at = dt.datetime(2026, 1, 1, tzinfo=LONDON)
     case.save()
 
     def decide(i: int) -> object:
-        return panel_decide(actor=chair, case=case, decision="adopt" if i == 0 else "not_adopt",
-                            not_adopted_outcome="nfa", rationale=f"decision {i}")
+        return panel_decide(
+            actor=chair,
+            case=case,
+            decision="adopt" if i == 0 else "not_adopt",
+            not_adopted_outcome="nfa",
+            rationale=f"decision {i}",
+        )
 
     results = _race(2, decide)
     errors = [r for r in results if isinstance(r, DomainError)]
@@ -77,8 +86,9 @@ def test_stale_version_is_refused_rather_than_overwriting(officer) -> None:
     loaded_version = case.version
 
     def screen(i: int) -> object:
-        return case_screen(actor=officer, case=case, deconfliction="clear", outcome="proceed",
-                           expected_version=loaded_version)
+        return case_screen(
+            actor=officer, case=case, deconfliction="clear", outcome="proceed", expected_version=loaded_version
+        )
 
     results = _race(2, screen)
     errors = sorted(r.code for r in results if isinstance(r, DomainError))

@@ -38,13 +38,24 @@ def _database_url() -> str:
 
 
 def _sweep_process(mail_dir: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "false",
-           "SECRET_KEY": "test-subprocess", "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY,
-           "DATABASE_URL": _database_url(), "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-           "EMAIL_FILE_PATH": str(mail_dir)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": "test-subprocess",
+        "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY,
+        "DATABASE_URL": _database_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.Popen([sys.executable, "manage.py", "sweep_reviews"], cwd=settings.BASE_DIR, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "sweep_reviews"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _emails_sent(mail_dir: Path) -> int:

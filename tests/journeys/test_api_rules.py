@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def referral(given="Aisha", family="Rahman", dob="2010-05-04", la="leeds", **extra) -> dict:
-    body = {"person": {"given_name": given, "family_name": family, "date_of_birth": dob, "sex": "female"},
-            "local_authority": la, "referrer_name": "School DSL", "sector": "education",
-            "concern": "Talking about travelling to join a proscribed group."}
+    body = {
+        "person": {"given_name": given, "family_name": family, "date_of_birth": dob, "sex": "female"},
+        "local_authority": la,
+        "referrer_name": "School DSL",
+        "sector": "education",
+        "concern": "Talking about travelling to join a proscribed group.",
+    }
     body.update(extra)
     return body
 
@@ -38,26 +42,57 @@ def screened_case(referrer, officer, api_as) -> str:
 @pytest.mark.parametrize(
     ("path", "body", "status", "code", "field"),
     [
-        ("/cases/{id}/assess", {"concern_type": "islamist", "rationale": "x", "decision": "maybe"}, 422,
-         "validation_failed", "decision"),
-        ("/cases/{id}/assess", {"concern_type": "martian", "rationale": "x", "decision": "nfa"}, 422,
-         "validation_failed", "concern_type"),
-        ("/cases/{id}/assess", {"concern_type": "islamist", "rationale": "  ", "decision": "nfa"}, 422,
-         "validation_failed", "rationale"),
-        ("/cases/{id}/assess", {"concern_type": "islamist", "rationale": "x", "decision": "exit_to_other_services"},
-         422, "validation_failed", "handover"),
+        (
+            "/cases/{id}/assess",
+            {"concern_type": "islamist", "rationale": "x", "decision": "maybe"},
+            422,
+            "validation_failed",
+            "decision",
+        ),
+        (
+            "/cases/{id}/assess",
+            {"concern_type": "martian", "rationale": "x", "decision": "nfa"},
+            422,
+            "validation_failed",
+            "concern_type",
+        ),
+        (
+            "/cases/{id}/assess",
+            {"concern_type": "islamist", "rationale": "  ", "decision": "nfa"},
+            422,
+            "validation_failed",
+            "rationale",
+        ),
+        (
+            "/cases/{id}/assess",
+            {"concern_type": "islamist", "rationale": "x", "decision": "exit_to_other_services"},
+            422,
+            "validation_failed",
+            "handover",
+        ),
         ("/cases/{id}/assess", {"concern_type": "islamist", "decision": "nfa"}, 422, "invalid_input", "rationale"),
-        ("/cases/{id}/assess", {"concern_type": "islamist", "rationale": "x", "decision": "nfa",
-                                "expected_version": 1}, 409, "stale_edit", None),
+        (
+            "/cases/{id}/assess",
+            {"concern_type": "islamist", "rationale": "x", "decision": "nfa", "expected_version": 1},
+            409,
+            "stale_edit",
+            None,
+        ),
         ("/cases/{id}/screen", {"deconfliction": "clear"}, 409, "invalid_transition", None),
         # An officer can see the case but closing and consent are the chair's: 403, and audited.
         ("/cases/{id}/close", {"reason": "support_completed", "rationale": "x"}, 403, "permission_denied", None),
-        ("/cases/{id}/consent", {"status": "given", "given_by": "person", "given_by_name": "A"}, 403,
-         "permission_denied", None),
+        (
+            "/cases/{id}/consent",
+            {"status": "given", "given_by": "person", "given_by_name": "A"},
+            403,
+            "permission_denied",
+            None,
+        ),
     ],
 )
-def test_bad_input_is_refused_specifically_and_changes_nothing(officer, api_as, screened_case, path, body, status,
-                                                               code, field) -> None:
+def test_bad_input_is_refused_specifically_and_changes_nothing(
+    officer, api_as, screened_case, path, body, status, code, field
+) -> None:
     before = snapshot(screened_case)
     r = api_as(officer).post(path.format(id=screened_case), body)
     assert r.status_code == status, r.json()
@@ -114,29 +149,36 @@ def test_officer_out_of_region_gets_404_like_a_missing_case(screened_case, api_a
     assert r.json() == london.get(f"/cases/{uuid.uuid4()}").json()
 
 
-def test_second_referral_attaches_to_the_open_case_and_is_flagged_repeat(referrer, api_as, screened_case,
-                                                                         officer) -> None:
+def test_second_referral_attaches_to_the_open_case_and_is_flagged_repeat(
+    referrer, api_as, screened_case, officer
+) -> None:
     person_id = Case.objects.get(pk=screened_case).person_id
     from casework.accounts.models import LocalAuthority
     from casework.people.models import Person
     from casework.referrals.services import referral_submit
 
-    r2 = referral_submit(actor=officer, person=Person.objects.get(pk=person_id),
-                         person_description={"given_name": "Ayesha", "family_name": "Rahman"},
-                         local_authority=LocalAuthority.objects.get(code="leeds"), referrer_name="GP",
-                         sector="health", concern="Same concerns raised by GP.")
+    r2 = referral_submit(
+        actor=officer,
+        person=Person.objects.get(pk=person_id),
+        person_description={"given_name": "Ayesha", "family_name": "Rahman"},
+        local_authority=LocalAuthority.objects.get(code="leeds"),
+        referrer_name="GP",
+        sector="health",
+        concern="Same concerns raised by GP.",
+    )
     assert str(r2.case_id) == screened_case
     assert r2.is_repeat
     assert r2.previous_referral_count == 1
     # The original description is kept as given; the second one sits beside it.
     assert sorted(Person.objects.get(pk=person_id).descriptions.values_list("given_name", flat=True)) == [
-        "Aisha", "Ayesha"]
+        "Aisha",
+        "Ayesha",
+    ]
 
 
 def test_repeat_nfa_needs_a_supervisors_countersignature(referrer, officer, supervisor, api_as) -> None:
     ref, off, sup = api_as(referrer), api_as(officer), api_as(supervisor)
-    assess = {"concern_type": "no_ideology_no_vulnerability", "rationale": "No CT risk identified.",
-              "decision": "nfa"}
+    assess = {"concern_type": "no_ideology_no_vulnerability", "rationale": "No CT risk identified.", "decision": "nfa"}
     with time_machine.travel(at(2026, 2, 1), tick=False):
         first = ref.post("/referrals", referral()).json()["case_id"]
         off.post(f"/cases/{first}/screen", {"deconfliction": "clear"})
@@ -147,10 +189,15 @@ def test_repeat_nfa_needs_a_supervisors_countersignature(referrer, officer, supe
     from casework.referrals.services import referral_submit
 
     with time_machine.travel(at(2026, 5, 1), tick=False):
-        second = referral_submit(actor=officer, person=Person.objects.get(pk=person_id),
-                                 person_description={"given_name": "Aisha", "family_name": "Rahman"},
-                                 local_authority=LocalAuthority.objects.get(code="leeds"), referrer_name="Aunt",
-                                 sector="family_friends", concern="Worried about online contacts.").case_id
+        second = referral_submit(
+            actor=officer,
+            person=Person.objects.get(pk=person_id),
+            person_description={"given_name": "Aisha", "family_name": "Rahman"},
+            local_authority=LocalAuthority.objects.get(code="leeds"),
+            referrer_name="Aunt",
+            sector="family_friends",
+            concern="Worried about online contacts.",
+        ).case_id
         assert str(second) != first  # the first case was closed, so a new journey starts
         off.post(f"/cases/{second}/screen", {"deconfliction": "clear"})
         r = off.post(f"/cases/{second}/assess", assess).json()
@@ -177,8 +224,12 @@ def test_reference_data_lists_the_codes_clients_need(officer, api_as) -> None:
 
     body = api_as(officer).get("/reference").json()
     leeds = next(la for la in body["local_authorities"] if la["code"] == "leeds")
-    assert leeds == {"code": "leeds", "name": "Leeds", "region": "yorkshire-humber",
-                     "channel_panel_id": Panel.objects.get(local_authority__code="leeds", kind="channel").pk}
+    assert leeds == {
+        "code": "leeds",
+        "name": "Leeds",
+        "region": "yorkshire-humber",
+        "channel_panel_id": Panel.objects.get(local_authority__code="leeds", kind="channel").pk,
+    }
     assert len(body["regions"]) == 10
     assert "ideological_mentoring" in [t["code"] for t in body["intervention_types"]]
 
@@ -186,9 +237,22 @@ def test_reference_data_lists_the_codes_clients_need(officer, api_as) -> None:
 def test_openapi_operation_ids_are_the_service_names(client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
-    for name in ("referral_submit", "case_screen", "case_assess", "case_countersign", "panel_decide",
-                 "consent_record", "consent_withdraw", "case_close", "review_complete", "review_extend",
-                 "meeting_schedule", "meeting_add_case", "vaf_record", "intervention_add"):
+    for name in (
+        "referral_submit",
+        "case_screen",
+        "case_assess",
+        "case_countersign",
+        "panel_decide",
+        "consent_record",
+        "consent_withdraw",
+        "case_close",
+        "review_complete",
+        "review_extend",
+        "meeting_schedule",
+        "meeting_add_case",
+        "vaf_record",
+        "intervention_add",
+    ):
         assert name in ids
 
 

@@ -23,22 +23,36 @@ from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 
-NFA = {"concern_type": "no_ideology_vulnerability", "rationale": "No CT risk; mental-health needs.",
-       "decision": "nfa", "other_vulnerabilities": ["mental_health"]}
+NFA = {
+    "concern_type": "no_ideology_vulnerability",
+    "rationale": "No CT risk; mental-health needs.",
+    "decision": "nfa",
+    "other_vulnerabilities": ["mental_health"],
+}
 
 
 def refer(api, existing=None, actor=None, **overrides) -> str:
-    body = {"person": {"given_name": "Callum", "family_name": "Reid", "date_of_birth": "2009-06-15", "sex": "male"},
-            "local_authority": "leeds", "referrer_name": "College tutor", "sector": "education",
-            "concern": "Fixated on school shootings; no clear ideology."}
+    body = {
+        "person": {"given_name": "Callum", "family_name": "Reid", "date_of_birth": "2009-06-15", "sex": "male"},
+        "local_authority": "leeds",
+        "referrer_name": "College tutor",
+        "sector": "education",
+        "concern": "Fixated on school shootings; no clear ideology.",
+    }
     body.update(overrides)
     if existing is None:
         r = api.post("/referrals", body)
         assert r.status_code == 201, r.json()
         return r.json()["case_id"]
-    referral = referral_submit(actor=actor, person=existing, person_description=body["person"],
-                               local_authority=LocalAuthority.objects.get(code="leeds"),
-                               referrer_name=body["referrer_name"], sector=body["sector"], concern=body["concern"])
+    referral = referral_submit(
+        actor=actor,
+        person=existing,
+        person_description=body["person"],
+        local_authority=LocalAuthority.objects.get(code="leeds"),
+        referrer_name=body["referrer_name"],
+        sector=body["sector"],
+        concern=body["concern"],
+    )
     return str(referral.case_id)
 
 
@@ -84,7 +98,8 @@ def test_three_referrals_in_eighteen_months_each_nfa(referrer, officer, supervis
         again = qa_sample_draw(actor=None, date_from=dt.date(2026, 1, 1), date_to=dt.date(2027, 6, 30))
     assert again == []
     assert set(QaItem.objects.filter(reason="repeat_nfa").values_list("assessment__case_id", flat=True)) == {
-        Case.objects.get(pk=c).pk for c in cases[1:]}
+        Case.objects.get(pk=c).pk for c in cases[1:]
+    }
 
 
 def test_below_threshold_person_gets_review_points_owned_by_the_police(referrer, officer, api_as) -> None:
@@ -98,19 +113,28 @@ def test_below_threshold_person_gets_review_points_owned_by_the_police(referrer,
         sweep_reviews()
         task = Task.objects.get(review=reviews[0], kind="review_overdue")
         assert (task.owner_role, task.owner_region.code) == ("prevent_officer", "yorkshire-humber")
-        r = api_as(officer).post(f"/reviews/{reviews[0].pk}/complete",
-                                 {"outcome": "picked_up", "notes": "CAMHS confirm assessment booked."})
+        r = api_as(officer).post(
+            f"/reviews/{reviews[0].pk}/complete", {"outcome": "picked_up", "notes": "CAMHS confirm assessment booked."}
+        )
         assert r.status_code == 200, r.json()
     assert Task.objects.get(pk=task.pk).done_at is not None
 
 
 def test_handover_follow_up_and_re_referral_by_the_receiving_service(referrer, officer, api_as) -> None:
     service = make_user(Role.INTERVENTION_PROVIDER, username="early.help")
-    exit_decision = {"concern_type": "no_ideology_vulnerability", "rationale": "Family needs, no CT risk.",
-                     "decision": "exit_to_other_services", "other_vulnerabilities": ["social_care"],
-                     "handover": {"service_type": "early_help", "service_name": "Leeds Early Help Hub",
-                                  "contact": "Duty manager", "request": "Family support assessment",
-                                  "receiving_user_id": service.pk}}
+    exit_decision = {
+        "concern_type": "no_ideology_vulnerability",
+        "rationale": "Family needs, no CT risk.",
+        "decision": "exit_to_other_services",
+        "other_vulnerabilities": ["social_care"],
+        "handover": {
+            "service_type": "early_help",
+            "service_name": "Leeds Early Help Hub",
+            "contact": "Duty manager",
+            "request": "Family support assessment",
+            "receiving_user_id": service.pk,
+        },
+    }
     svc = api_as(service)
     with time_machine.travel(at(2026, 2, 2), tick=False):
         case_id = refer(api_as(referrer))
@@ -126,8 +150,10 @@ def test_handover_follow_up_and_re_referral_by_the_receiving_service(referrer, o
         assert r.status_code == 200, r.json()
     assert Review.objects.get(pk=followups[0].pk).outcome == "picked_up"
     with time_machine.travel(at(2026, 11, 2), tick=False):  # nine months later, concerns re-emerge
-        r = svc.post(f"/handovers/{handovers[0]['id']}/re-referral",
-                     {"concern": "Now sharing ERW propaganda and talking about weapons."})
+        r = svc.post(
+            f"/handovers/{handovers[0]['id']}/re-referral",
+            {"concern": "Now sharing ERW propaganda and talking about weapons."},
+        )
         assert r.status_code == 201, r.json()
         receipt = r.json()
     new = Referral.objects.get(pk=receipt["id"])
@@ -144,11 +170,18 @@ def test_a_policy_change_mid_year_applies_forward_only(referrer, officer, api_as
     with time_machine.travel(at(2026, 3, 2), tick=False):
         before = refer(api_as(referrer))
         screen_and_assess(api_as(officer), before, NFA)
-    PolicyVersion.objects.create(version="2026.2", name="Tighter assurance", effective_from=dt.date(2026, 7, 1),
-                                 below_threshold_review_days=[14, 60, 180], countersign_all_nfa=True)
+    PolicyVersion.objects.create(
+        version="2026.2",
+        name="Tighter assurance",
+        effective_from=dt.date(2026, 7, 1),
+        below_threshold_review_days=[14, 60, 180],
+        countersign_all_nfa=True,
+    )
     with time_machine.travel(at(2026, 7, 6), tick=False):
-        after = refer(api_as(referrer), person={"given_name": "Nadia", "family_name": "Osei",
-                                                "date_of_birth": "2008-01-01", "sex": "female"})
+        after = refer(
+            api_as(referrer),
+            person={"given_name": "Nadia", "family_name": "Osei", "date_of_birth": "2008-01-01", "sex": "female"},
+        )
         result = screen_and_assess(api_as(officer), after, NFA)
         assert result["policy_version"] == "2026.2"
         assert result["countersign_required"] is True
@@ -157,13 +190,21 @@ def test_a_policy_change_mid_year_applies_forward_only(referrer, officer, api_as
 
 
 def test_pilot_policy_applies_only_in_its_areas(referrer, officer, api_as) -> None:
-    pilot = PolicyVersion.objects.create(version="2026.1-pilot", name="Pilot", effective_from=dt.date(2026, 1, 1),
-                                         is_pilot=True, countersign_all_nfa=True)
+    pilot = PolicyVersion.objects.create(
+        version="2026.1-pilot",
+        name="Pilot",
+        effective_from=dt.date(2026, 1, 1),
+        is_pilot=True,
+        countersign_all_nfa=True,
+    )
     pilot.pilot_areas.add(LocalAuthority.objects.get(code="bradford"))
     with time_machine.travel(at(2026, 3, 2), tick=False):
         in_pilot = refer(api_as(referrer), local_authority="bradford")
-        outside = refer(api_as(referrer), local_authority="leeds",
-                        person={"given_name": "Jon", "family_name": "Hale", "sex": "male"})
+        outside = refer(
+            api_as(referrer),
+            local_authority="leeds",
+            person={"given_name": "Jon", "family_name": "Hale", "sex": "male"},
+        )
         assert screen_and_assess(api_as(officer), in_pilot, NFA)["policy_version"] == "2026.1-pilot"
         assert screen_and_assess(api_as(officer), outside, NFA)["policy_version"] == "2015.1"
 
@@ -183,16 +224,22 @@ def test_qa_finding_and_thresholds_report(referrer, officer, supervisor, api_as)
         repeat = next(i for i in items if i["reason"] == "repeat_nfa")
         r = api_as(lead).post(f"/qa/items/{repeat['id']}/finding", {"agree": False})
         assert (r.status_code, r.json()["field"]) == (422, "reason")
-        r = api_as(lead).post(f"/qa/items/{repeat['id']}/finding",
-                              {"agree": False, "reason": "Cumulative history warranted a Channel referral."})
+        r = api_as(lead).post(
+            f"/qa/items/{repeat['id']}/finding",
+            {"agree": False, "reason": "Cumulative history warranted a Channel referral."},
+        )
         assert r.status_code == 200
-        assert api_as(officer).post("/qa/samples", {"date_from": "2026-03-01", "date_to": "2026-03-31"}
-                                    ).status_code == 404
+        assert (
+            api_as(officer).post("/qa/samples", {"date_from": "2026-03-01", "date_to": "2026-03-31"}).status_code == 404
+        )
         rows = api_as(analyst).get("/reports/thresholds").json()
     assert sum(r["decisions"] for r in rows) == 2
     (row,) = rows
-    assert (row["region"], row["decision"], row["policy_version"]) == ("Yorkshire and the Humber",
-                                                                        "No further action", "2015.1")
+    assert (row["region"], row["decision"], row["policy_version"]) == (
+        "Yorkshire and the Humber",
+        "No further action",
+        "2015.1",
+    )
     assert (row["repeat_referrals"], row["repeat_referral_pct"]) == (1, 50.0)
     assert row["qa_disagreements"] == 1
     csv_text = api_as(analyst).get("/reports/thresholds", format="csv").content.decode()

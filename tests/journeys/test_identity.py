@@ -17,18 +17,32 @@ pytestmark = pytest.mark.django_db
 
 
 def submit(api, given, family, dob="2010-02-03", la="leeds") -> dict:
-    r = api.post("/referrals", {"person": {"given_name": given, "family_name": family, "date_of_birth": dob},
-                                "local_authority": la, "referrer_name": "Teacher", "sector": "education",
-                                "concern": "Concerning comments in class."})
+    r = api.post(
+        "/referrals",
+        {
+            "person": {"given_name": given, "family_name": family, "date_of_birth": dob},
+            "local_authority": la,
+            "referrer_name": "Teacher",
+            "sector": "education",
+            "concern": "Concerning comments in class.",
+        },
+    )
     assert r.status_code == 201, r.json()
     return r.json()
 
 
 def propose(receipt: dict, person_id, probability=0.97) -> None:
     referral = Referral.objects.get(pk=receipt["id"])
-    MatchProposal.objects.get_or_create(description=referral.description, candidate_id=person_id, defaults={
-        "probability": probability, "explanation": ["family name: exact"], "model_version": "test",
-        "proposed_at": timezone.now()})
+    MatchProposal.objects.get_or_create(
+        description=referral.description,
+        candidate_id=person_id,
+        defaults={
+            "probability": probability,
+            "explanation": ["family name: exact"],
+            "model_version": "test",
+            "proposed_at": timezone.now(),
+        },
+    )
 
 
 def test_linking_a_new_referral_makes_it_a_repeat_with_the_earlier_dates(referrer, officer, api_as) -> None:
@@ -36,8 +50,10 @@ def test_linking_a_new_referral_makes_it_a_repeat_with_the_earlier_dates(referre
     with time_machine.travel(at(2026, 1, 10), tick=False):
         first = submit(ref, "Mohammed", "Khan")
         off.post(f"/cases/{first['case_id']}/screen", {"deconfliction": "clear"})
-        off.post(f"/cases/{first['case_id']}/assess", {"concern_type": "no_ideology_no_vulnerability",
-                                                       "rationale": "No risk.", "decision": "nfa"})
+        off.post(
+            f"/cases/{first['case_id']}/assess",
+            {"concern_type": "no_ideology_no_vulnerability", "rationale": "No risk.", "decision": "nfa"},
+        )
     person_id = Referral.objects.get(pk=first["id"]).person_id
     with time_machine.travel(at(2026, 6, 1), tick=False):
         second = submit(ref, "Muhammad", "Khan")
@@ -112,8 +128,10 @@ def test_merge_and_unmerge_keep_every_description_intact(referrer, officer, api_
     # Two open cases cannot be merged: close one first.
     r = off.post(f"/persons/{pb}/merge", {"into_person_id": str(pa), "reason": "Same person"})
     assert (r.status_code, r.json()["field"]) == (422, "source")
-    off.post(f"/cases/{b['case_id']}/screen", {"deconfliction": "clear", "outcome": "mistaken",
-                                               "notes": "Duplicate referral"})
+    off.post(
+        f"/cases/{b['case_id']}/screen",
+        {"deconfliction": "clear", "outcome": "mistaken", "notes": "Duplicate referral"},
+    )
     r = off.post(f"/persons/{pb}/merge", {"into_person_id": str(pa), "reason": "Same person, nickname"})
     assert r.status_code == 201, r.json()
     merge_id = r.json()["id"]
@@ -123,7 +141,9 @@ def test_merge_and_unmerge_keep_every_description_intact(referrer, officer, api_
     assert r.status_code == 200, r.json()
     assert Referral.objects.get(pk=b["id"]).person_id == pb
     assert sorted(PersonDescription.objects.filter(person_id__in=[pa, pb]).values_list("given_name", flat=True)) == [
-        "Kate", "Katherine"]
+        "Kate",
+        "Katherine",
+    ]
     assert off.post(f"/merges/{merge_id}/unmerge", {"reason": "again"}).json()["code"] == "invalid_transition"
     panel_member = make_user(Role.PANEL_MEMBER, area="leeds", username="pm")
     assert api_as(panel_member).post(f"/merges/{merge_id}/unmerge", {"reason": "x"}).status_code == 404
@@ -133,14 +153,30 @@ def test_same_person_referred_three_times_in_two_regions_under_name_variants(ref
     """The Southport lesson: each referral must be seen with the whole history, whatever the spelling."""
     london_officer = make_user(Role.PREVENT_OFFICER, area="london", username="ldn.officer")
     ref = api_as(referrer)
-    nfa = {"concern_type": "no_ideology_vulnerability", "rationale": "No distinct ideology.", "decision": "nfa",
-           "other_vulnerabilities": ["mental_health"]}
+    nfa = {
+        "concern_type": "no_ideology_vulnerability",
+        "rationale": "No distinct ideology.",
+        "decision": "nfa",
+        "other_vulnerabilities": ["mental_health"],
+    }
 
     def refer(given, family, dob, la, postcode):
-        r = ref.post("/referrals", {"person": {"given_name": given, "family_name": family, "date_of_birth": dob,
-                                               "sex": "male", "postcode": postcode},
-                                    "local_authority": la, "referrer_name": "DSL", "sector": "education",
-                                    "concern": "Obsessed with mass-casualty attacks."})
+        r = ref.post(
+            "/referrals",
+            {
+                "person": {
+                    "given_name": given,
+                    "family_name": family,
+                    "date_of_birth": dob,
+                    "sex": "male",
+                    "postcode": postcode,
+                },
+                "local_authority": la,
+                "referrer_name": "DSL",
+                "sector": "education",
+                "concern": "Obsessed with mass-casualty attacks.",
+            },
+        )
         assert r.status_code == 201, r.json()
         return r.json()
 
@@ -150,8 +186,10 @@ def test_same_person_referred_three_times_in_two_regions_under_name_variants(ref
             best = body["possible_matches"][0]
             assert best["probability"] >= 0.5, body["possible_matches"]
             assert best["explanation"]
-            r = api.post(f"/referrals/{receipt['id']}/link", {"person_id": best["person_id"],
-                                                               "reason": "Variant spelling, same DOB"})
+            r = api.post(
+                f"/referrals/{receipt['id']}/link",
+                {"person_id": best["person_id"], "reason": "Variant spelling, same DOB"},
+            )
             assert r.status_code == 200, r.json()
             body = r.json()
         assert body["previous_referral_count"] == expect_previous

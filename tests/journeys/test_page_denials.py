@@ -16,8 +16,9 @@ def test_a_page_refusal_is_audited(officer, method) -> None:
     client = Client()
     client.force_login(officer)
     before = case.version
-    response = getattr(client, method)(f"/cases/{case.pk}/close/",
-                                       {"reason": "support_completed", "rationale": "x"} if method == "post" else {})
+    response = getattr(client, method)(
+        f"/cases/{case.pk}/close/", {"reason": "support_completed", "rationale": "x"} if method == "post" else {}
+    )
     assert response.status_code == 403
     denials = list(AuditEvent.objects.filter(event="auth.permission_denied"))
     assert len(denials) == 1  # recorded once, by one middleware

@@ -140,8 +140,11 @@ def test_searches_reads_and_exports_are_audited(api_as) -> None:
     api.get(f"/persons/{world.inside.ids['person']}")
     analyst = api_as(world.users[Role.ANALYST])
     analyst.get("/reports/thresholds", format="csv")
-    events = list(AuditEvent.objects.filter(seq__gt=before).exclude(event="api_token.issued")
-                  .values_list("event", "actor_label", "target_id"))
+    events = list(
+        AuditEvent.objects.filter(seq__gt=before)
+        .exclude(event="api_token.issued")
+        .values_list("event", "actor_label", "target_id")
+    )
     assert events == [
         ("case.listed", "m-officer", ""),
         ("case.viewed", "m-officer", str(world.inside.ids["case"])),
@@ -194,12 +197,23 @@ def test_a_chair_sees_only_events_about_their_own_panels_cases(api_as) -> None:
     assert {t for t, _ in targets} == {"case"}
     assert str(world.outside.ids["case"]) not in r.content.decode()
     # Asking for the other area's case explicitly finds nothing, exactly as for a case that does not exist.
-    assert api_as(world.users[Role.CHANNEL_CHAIR]).get(
-        "/audit-events", target_id=str(world.outside.ids["case"])).json() == []
+    assert (
+        api_as(world.users[Role.CHANNEL_CHAIR]).get("/audit-events", target_id=str(world.outside.ids["case"])).json()
+        == []
+    )
 
 
-@pytest.mark.parametrize("role", [Role.PREVENT_OFFICER, Role.PANEL_MEMBER, Role.INTERVENTION_PROVIDER,
-                                  Role.ANALYST, Role.SYSTEM_ADMIN, Role.REFERRER])
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.PREVENT_OFFICER,
+        Role.PANEL_MEMBER,
+        Role.INTERVENTION_PROVIDER,
+        Role.ANALYST,
+        Role.SYSTEM_ADMIN,
+        Role.REFERRER,
+    ],
+)
 def test_other_roles_cannot_see_the_audit_log(api_as, role) -> None:
     world = build_world()
     r = api_as(world.users[role]).get("/audit-events")

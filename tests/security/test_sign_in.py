@@ -58,8 +58,9 @@ def test_a_staff_user_sets_up_an_authenticator_then_signs_in_with_it() -> None:
     device = TOTPDevice.objects.get(user__username="otp-officer")
     assert secret
     assert not device.confirmed
-    r = client.post("/accounts/two-factor/setup/", {"token": "000000" if _code(device) != "000000" else "111111",
-                                                    "next": "/cases/"})
+    r = client.post(
+        "/accounts/two-factor/setup/", {"token": "000000" if _code(device) != "000000" else "111111", "next": "/cases/"}
+    )
     assert OTP_WRONG in r.content.decode()
     # django-otp also throttles a device after a wrong code (1 s, then doubling): wait it out.
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=3), tick=False):
@@ -70,8 +71,10 @@ def test_a_staff_user_sets_up_an_authenticator_then_signs_in_with_it() -> None:
     assert device.confirmed
     assert client.get("/cases/").status_code == 200
     assert _events("auth.signed_in", "auth.otp_failed", "auth.otp_device_confirmed") == [
-        ("auth.signed_in", "otp-officer"), ("auth.otp_failed", "otp-officer"),
-        ("auth.otp_device_confirmed", "otp-officer")]
+        ("auth.signed_in", "otp-officer"),
+        ("auth.otp_failed", "otp-officer"),
+        ("auth.otp_device_confirmed", "otp-officer"),
+    ]
 
 
 def test_a_staff_user_with_an_authenticator_must_enter_its_code() -> None:
@@ -132,12 +135,15 @@ def test_repeated_failures_lock_the_username_out_even_with_the_right_password() 
         assert "Too many failed sign-in attempts" in r.content.decode()
         assert "_auth_user_id" not in client.session
     assert [e for e, _ in _events("auth.sign_in_failed", "auth.locked_out", "auth.signed_in")] == [
-        *["auth.sign_in_failed"] * django_settings.CASEWORK_LOGIN_LOCKOUT_ATTEMPTS, "auth.locked_out"]
+        *["auth.sign_in_failed"] * django_settings.CASEWORK_LOGIN_LOCKOUT_ATTEMPTS,
+        "auth.locked_out",
+    ]
     failed = AuditEvent.objects.filter(event="auth.sign_in_failed").first()
     assert failed.data == {"username": "victim", "via": "password"}
     assert "wrong-password" not in str(AuditEvent.objects.values_list("data", flat=True))
-    with time_machine.travel(start + dt.timedelta(minutes=django_settings.CASEWORK_LOGIN_LOCKOUT_MINUTES, seconds=1),
-                             tick=False):
+    with time_machine.travel(
+        start + dt.timedelta(minutes=django_settings.CASEWORK_LOGIN_LOCKOUT_MINUTES, seconds=1), tick=False
+    ):
         r = client.post("/accounts/login/", {"username": "victim", "password": PASSWORD})
         assert r.status_code == 302
 
@@ -202,8 +208,7 @@ def test_a_forged_cross_site_post_is_refused() -> None:
     assert client.post("/accounts/login/", {"username": "csrf-target", "password": PASSWORD}).status_code == 403
     page = client.get("/accounts/login/")
     token = page.cookies["csrftoken"].value
-    r = client.post("/accounts/login/", {"username": "csrf-target", "password": PASSWORD,
-                                         "csrfmiddlewaretoken": token})
+    r = client.post("/accounts/login/", {"username": "csrf-target", "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert r.status_code == 302
 
 
@@ -237,18 +242,32 @@ def test_deploy_checks_pass_with_production_settings(tmp_path) -> None:
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_settings_refuse_to_start_without_secrets(tmp_path) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "false",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=django_settings.BASE_DIR, env=env, capture_output=True,
-        text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr

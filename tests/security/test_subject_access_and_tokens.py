@@ -44,14 +44,19 @@ def test_a_subject_access_export_holds_everything_about_the_person_with_third_pa
     assert "Zebedee" not in r.content.decode()  # nothing about anyone else's case
     event = AuditEvent.objects.get(event="person.exported")
     assert (event.actor_id, event.target_id, event.flagged, event.reason) == (
-        lead.pk, str(person_id), True, "SAR-2026-0042 from the person")
+        lead.pk,
+        str(person_id),
+        True,
+        "SAR-2026-0042 from the person",
+    )
 
 
 @pytest.mark.parametrize("role", [Role.PREVENT_OFFICER, Role.CHANNEL_CHAIR, Role.ANALYST, Role.SYSTEM_ADMIN])
 def test_only_an_assurance_lead_exports(api_as, role) -> None:
     world = build_world()
-    r = api_as(world.users[role]).post(f"/persons/{world.inside.ids['person']}/subject-access-export",
-                                       {"reason": "SAR-2026-0042 from the person"})
+    r = api_as(world.users[role]).post(
+        f"/persons/{world.inside.ids['person']}/subject-access-export", {"reason": "SAR-2026-0042 from the person"}
+    )
     assert r.status_code == 404
     assert not AuditEvent.objects.filter(event="person.exported").exists()
 
@@ -60,8 +65,15 @@ def test_the_export_command_writes_json_and_is_audited(tmp_path) -> None:
     world = build_world()
     target = tmp_path / "sar.json"
     out = StringIO()
-    call_command("export_subject_access", str(world.inside.ids["person"]), "--reason", "SAR-2026-0043 by post",
-                 "--output", str(target), stdout=out)
+    call_command(
+        "export_subject_access",
+        str(world.inside.ids["person"]),
+        "--reason",
+        "SAR-2026-0043 by post",
+        "--output",
+        str(target),
+        stdout=out,
+    )
     export = json.loads(target.read_text())
     assert export["person"]["id"] == str(world.inside.ids["person"])
     assert AuditEvent.objects.get(event="person.exported").actor_label == "system"

@@ -11,11 +11,25 @@ pytestmark = pytest.mark.django_db
 
 def test_simulation_replays_days_through_the_services_and_misses_no_review() -> None:
     out = io.StringIO()
-    call_command("simulate", "--days", "75", "--seed", "3", "--referrals-per-day", "2", "--start", "2026-01-05",
-                 verbosity=0, stdout=out)
+    call_command(
+        "simulate",
+        "--days",
+        "75",
+        "--seed",
+        "3",
+        "--referrals-per-day",
+        "2",
+        "--start",
+        "2026-01-05",
+        verbosity=0,
+        stdout=out,
+    )
     last = out.getvalue().strip().splitlines()[-1]
-    m = re.fullmatch(r"reviews_due=(\d+) on_time=(\d+) overdue=(\d+) missed=(\d+) escalated=(\d+) "
-                     r"repeat_referrals=(\d+)", last)
+    m = re.fullmatch(
+        r"reviews_due=(\d+) on_time=(\d+) overdue=(\d+) missed=(\d+) escalated=(\d+) "
+        r"repeat_referrals=(\d+)",
+        last,
+    )
     assert m, last
     due, on_time, overdue, missed, _, repeats = (int(x) for x in m.groups())
     assert missed == 0

@@ -27,10 +27,23 @@ REF_RE = re.compile(r"\b(REF|CASE)-[2-9A-Z]{4}-[2-9A-Z]{4}\b")
 # compared through the rows that point at them. `seq`/hashes depend on the order events are appended.
 SKIP = {"id", "reference", "seq", "prev_hash", "hash"}
 COMPARED = [
-    "people.Person", "people.PersonDescription", "people.PersonArea", "people.ChronologyEntry",
-    "referrals.Case", "referrals.CaseStatusChange", "referrals.Referral", "assessments.Screening",
-    "assessments.Assessment", "assessments.Handover", "panels.Meeting", "panels.AgendaItem",
-    "panels.VafAssessment", "panels.VafFactor", "panels.PanelDecision", "panels.Consent", "reviews.Review",
+    "people.Person",
+    "people.PersonDescription",
+    "people.PersonArea",
+    "people.ChronologyEntry",
+    "referrals.Case",
+    "referrals.CaseStatusChange",
+    "referrals.Referral",
+    "assessments.Screening",
+    "assessments.Assessment",
+    "assessments.Handover",
+    "panels.Meeting",
+    "panels.AgendaItem",
+    "panels.VafAssessment",
+    "panels.VafFactor",
+    "panels.PanelDecision",
+    "panels.Consent",
+    "reviews.Review",
     "audit.AuditEvent",
 ]
 
@@ -65,14 +78,16 @@ def _rows(model: type[models.Model]) -> list[str]:
 
 def snapshot() -> dict[str, Any]:
     shot: dict[str, Any] = {label: _rows(apps.get_model(label)) for label in COMPARED}
-    shot["counts"] = {m._meta.label: m.objects.count() for m in apps.get_models()
-                      if m._meta.label not in ("policy.PolicyVersion",)}
+    shot["counts"] = {
+        m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.label not in ("policy.PolicyVersion",)
+    }
     shot["chain"] = audit_verify()[0]
     shot["statuses"] = sorted(set(Case.objects.values_list("status", flat=True)))
     shot["reopened"] = Case.objects.filter(reopened_count__gt=0).count()
     shot["repeats"] = Referral.objects.filter(previous_referral_count__gt=0).count()
-    shot["countersigned"] = apps.get_model("assessments.Assessment").objects.filter(
-        countersign_status="approved").count()
+    shot["countersigned"] = (
+        apps.get_model("assessments.Assessment").objects.filter(countersign_status="approved").count()
+    )
     return shot
 
 
@@ -80,8 +95,7 @@ def generate(backend: str) -> dict[str, Any]:
     captured: dict[str, Any] = {}
     try:
         with transaction.atomic():
-            generator = HistoryGenerator(seed=11, years=3, per_year=45, end=dt.date(2024, 6, 1),
-                                         backend_name=backend)
+            generator = HistoryGenerator(seed=11, years=3, per_year=45, end=dt.date(2024, 6, 1), backend_name=backend)
             # Raised rates so that a small sample covers every branch of the journey.
             generator.repeat_rate = 0.5
             generator.driver.channel_scale = 3.0
@@ -105,8 +119,9 @@ def test_bulk_loader_writes_exactly_the_rows_the_services_write() -> None:
     assert via_bulk["chain"]
     # Every branch is exercised: screening closures, each gateway outcome, countersigned repeat NFAs,
     # adoption, closure, monitoring ended, reopening, post-closure reviews.
-    assert {"closed_mistaken", "closed_nfa", "closed_exited", "police_led", "closed",
-            "monitoring_ended"} <= set(via_services["statuses"])
+    assert {"closed_mistaken", "closed_nfa", "closed_exited", "police_led", "closed", "monitoring_ended"} <= set(
+        via_services["statuses"]
+    )
     assert via_services["reopened"] > 0
     assert via_services["repeats"] > 0
     assert via_services["countersigned"] > 0
@@ -117,8 +132,11 @@ def test_bulk_loader_writes_exactly_the_rows_the_services_write() -> None:
 
 
 def _history() -> list[tuple[Any, ...]]:
-    return sorted(Referral.objects.values_list("reference", "referred_on", "sector", "person__date_of_birth",
-                                               "case__status", "case__closure_reason"))
+    return sorted(
+        Referral.objects.values_list(
+            "reference", "referred_on", "sector", "person__date_of_birth", "case__status", "case__closure_reason"
+        )
+    )
 
 
 def test_the_same_seed_gives_the_same_history_and_the_chain_stays_intact() -> None:
@@ -162,7 +180,6 @@ def test_bad_arguments_are_refused_with_a_clear_message(args: list[str], message
 def test_a_history_up_to_today_ends_with_todays_sweep_done() -> None:
     from casework.reviews.services import sweep_reviews
 
-    call_command("generate_synthetic_data", "--years", "1", "--referrals-per-year", "150", "--seed", "6",
-                 verbosity=0)
+    call_command("generate_synthetic_data", "--years", "1", "--referrals-per-year", "150", "--seed", "6", verbosity=0)
     assert sweep_reviews() == {"became_due": 0, "became_overdue": 0, "tasks_created": 0, "escalated": 0}
     assert audit_verify()[0]

@@ -34,9 +34,7 @@ EM_BLOCKING_RULES = (
 )
 
 
-def train(
-    n_persons: int = TRAINING_PERSONS, seed: int = TRAINING_SEED, out_path: Path = MODEL_PATH
-) -> dict[str, Any]:
+def train(n_persons: int = TRAINING_PERSONS, seed: int = TRAINING_SEED, out_path: Path = MODEL_PATH) -> dict[str, Any]:
     from splink import DuckDBAPI, Linker
 
     records, _truth = generate_people(n_persons, seed=seed)
@@ -46,13 +44,9 @@ def train(
     db_api = DuckDBAPI(con)
     sdf = db_api.register(table, dataset_display_name="training")
     linker = Linker(sdf, settings_dict(STORED_PRIOR), log_level=logging.WARNING)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=1e7, seed=seed, min_count_per_level=None, num_chunks=1
-    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=seed, min_count_per_level=None, num_chunks=1)
     for rule in EM_BLOCKING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
     model = linker.misc.save_model_to_json()
     _smooth(model)
     model["probability_two_random_records_match"] = STORED_PRIOR
@@ -89,9 +83,7 @@ def _smooth(model: dict[str, Any]) -> None:
                 continue
             key = (comp["output_column_name"], level["label_for_charts"])
             if key in NEUTRAL_LEVELS:
-                level["m_probability"] = level["u_probability"] = max(
-                    level.get("u_probability") or 0.0, U_FLOOR
-                )
+                level["m_probability"] = level["u_probability"] = max(level.get("u_probability") or 0.0, U_FLOOR)
                 continue
             m, u = level.get("m_probability"), level.get("u_probability")
             if key in UNOBSERVED_LEVEL_PRIOR and (not m or not u):

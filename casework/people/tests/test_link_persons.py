@@ -15,11 +15,14 @@ def _write(path: Path, rows: list[str], header: str = HEADER) -> Path:
 
 
 def test_link_persons_writes_the_pairs_contract(tmp_path: Path) -> None:
-    src = _write(tmp_path / "people.csv", [
-        "a1,Mohammed,Khan,2009-04-12,male,12 Mill Lane,Leeds,LS6 2AB,",
-        "a2,Muhammad,Khan,2009-12-04,male,12 Mill Ln,Leeds,LS6 2AB,",
-        "b1,Grace,Okafor,1988-07-30,female,4 High St,Bristol,BS1 4DJ,",
-    ])
+    src = _write(
+        tmp_path / "people.csv",
+        [
+            "a1,Mohammed,Khan,2009-04-12,male,12 Mill Lane,Leeds,LS6 2AB,",
+            "a2,Muhammad,Khan,2009-12-04,male,12 Mill Ln,Leeds,LS6 2AB,",
+            "b1,Grace,Okafor,1988-07-30,female,4 High St,Bristol,BS1 4DJ,",
+        ],
+    )
     out = tmp_path / "pairs.csv"
     call_command("link_persons", "--input", str(src), "--output", str(out), verbosity=0)
     rows = list(csv.DictReader(out.open()))
@@ -35,6 +38,14 @@ def test_link_persons_names_a_missing_column(tmp_path: Path) -> None:
     src = _write(tmp_path / "bad.csv", ["x,Ann,Lee"], header="record_id,given_name,family_name")
     with pytest.raises(CommandError, match="date_of_birth"):
         call_command("link_persons", "--input", str(src), "--output", str(tmp_path / "o.csv"), verbosity=0)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_link_persons_refuses_a_repeated_record_id_and_writes_nothing(tmp_path: Path) -> None:
+    src = _write(tmp_path / "dup.csv", ["r1,Ann,Lee,,,,,,", "r2,Bob,Ray,,,,,,", "r1,Cy,Dee,,,,,,"])
+    with pytest.raises(CommandError, match="'r1' appears more than once"):
+        call_command("link_persons", "--input", str(src), "--output", str(tmp_path / "o.csv"), verbosity=0)
+    assert not (tmp_path / "o.csv").exists()
 
 
 def test_link_persons_refuses_a_missing_file(tmp_path: Path) -> None:
@@ -61,11 +72,14 @@ def _scores(tmp_path: Path, src: Path, *extra: str) -> dict[frozenset[str], floa
 
 
 def test_a_record_without_a_date_of_birth_goes_with_one_namesake_not_both(tmp_path: Path) -> None:
-    src = _background(tmp_path, [
-        "n1,Ottoline,Vanstone,1990-03-04,female,12 Mill Lane,Leeds,LS6 2AB,",
-        "n2,Ottoline,Vanstone,1961-09-21,female,8 Harbour Road,Hull,HU1 3QT,",
-        "q,Ottoline,Vanstone,,female,12 Mill Lane,Leeds,LS6 2AB,",
-    ])
+    src = _background(
+        tmp_path,
+        [
+            "n1,Ottoline,Vanstone,1990-03-04,female,12 Mill Lane,Leeds,LS6 2AB,",
+            "n2,Ottoline,Vanstone,1961-09-21,female,8 Harbour Road,Hull,HU1 3QT,",
+            "q,Ottoline,Vanstone,,female,12 Mill Lane,Leeds,LS6 2AB,",
+        ],
+    )
     raw = _scores(tmp_path, src, "--pairwise-only")
     # Judged alone, the undated record could be either namesake (born 29 years apart).
     assert raw[frozenset(("q", "n1"))] >= 0.5
@@ -78,11 +92,14 @@ def test_a_record_without_a_date_of_birth_goes_with_one_namesake_not_both(tmp_pa
 
 
 def test_a_national_id_carries_a_link_to_the_record_it_anchors(tmp_path: Path) -> None:
-    src = _background(tmp_path, [
-        "a,Wilhelmina,Ashworth,1988-02-03,female,12 Mill Lane,Leeds,LS6 2AB,QQ123456A",
-        "b,Wilhelmina,Ashworth-Pike,,female,4 Kiln Road,Hull,HU1 2BB,QQ123456A",
-        "c,Minnie,Ashworth-Pike,,female,4 Kiln Road,Hull,HU1 2BB,",
-    ])
+    src = _background(
+        tmp_path,
+        [
+            "a,Wilhelmina,Ashworth,1988-02-03,female,12 Mill Lane,Leeds,LS6 2AB,QQ123456A",
+            "b,Wilhelmina,Ashworth-Pike,,female,4 Kiln Road,Hull,HU1 2BB,QQ123456A",
+            "c,Minnie,Ashworth-Pike,,female,4 Kiln Road,Hull,HU1 2BB,",
+        ],
+    )
     raw = _scores(tmp_path, src, "--pairwise-only")
     assert raw[frozenset(("a", "b"))] >= 0.999
     assert raw[frozenset(("b", "c"))] >= 0.5
@@ -96,13 +113,18 @@ def test_a_national_id_carries_a_link_to_the_record_it_anchors(tmp_path: Path) -
 def test_a_date_of_birth_in_the_future_is_read_as_a_slip_not_a_different_person(tmp_path: Path) -> None:
     from io import StringIO
 
-    src = _background(tmp_path, [
-        "t1,Tobias,Fernsworth,2002-10-15,male,85 William Camp,Leeds,LS8 0SW,",
-        "t2,Tobias,Fernsworth,2092-10-05,male,85 William Camp,Leeds,LS8 0SW,",
-    ])
+    src = _background(
+        tmp_path,
+        [
+            "t1,Tobias,Fernsworth,2002-10-15,male,85 William Camp,Leeds,LS8 0SW,",
+            "t2,Tobias,Fernsworth,2092-10-05,male,85 William Camp,Leeds,LS8 0SW,",
+        ],
+    )
     out, stdout = tmp_path / "pairs.csv", StringIO()
     call_command("link_persons", "--input", str(src), "--output", str(out), stdout=stdout)
     assert "malformed dates treated as blank" in stdout.getvalue()
-    scores = {frozenset((r["record_id_l"], r["record_id_r"])): float(r["match_probability"])
-              for r in csv.DictReader(out.open())}
+    scores = {
+        frozenset((r["record_id_l"], r["record_id_r"])): float(r["match_probability"])
+        for r in csv.DictReader(out.open())
+    }
     assert scores[frozenset(("t1", "t2"))] >= 0.5

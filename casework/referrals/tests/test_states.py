@@ -12,19 +12,35 @@ from casework.referrals.services import case_transition
 from casework.referrals.states import OPEN_STATUSES, TERMINAL_STATUSES, TRANSITIONS, CaseStatus
 
 ALLOWED = {
-    ("screening", "assessment"), ("screening", "closed_mistaken"), ("screening", "closed_managed_elsewhere"),
+    ("screening", "assessment"),
+    ("screening", "closed_mistaken"),
+    ("screening", "closed_managed_elsewhere"),
     ("screening", "closed_linked"),
-    ("assessment", "closed_nfa"), ("assessment", "closed_exited"), ("assessment", "police_led"),
-    ("assessment", "awaiting_panel"), ("assessment", "awaiting_countersign"), ("assessment", "closed_mistaken"),
-    ("awaiting_countersign", "closed_nfa"), ("awaiting_countersign", "closed_exited"),
-    ("awaiting_countersign", "police_led"), ("awaiting_countersign", "awaiting_panel"),
+    ("assessment", "closed_nfa"),
+    ("assessment", "closed_exited"),
+    ("assessment", "police_led"),
+    ("assessment", "awaiting_panel"),
+    ("assessment", "awaiting_countersign"),
+    ("assessment", "closed_mistaken"),
+    ("awaiting_countersign", "closed_nfa"),
+    ("awaiting_countersign", "closed_exited"),
+    ("awaiting_countersign", "police_led"),
+    ("awaiting_countersign", "awaiting_panel"),
     ("awaiting_countersign", "assessment"),
-    ("awaiting_panel", "awaiting_consent"), ("awaiting_panel", "closed_nfa"), ("awaiting_panel", "closed_exited"),
+    ("awaiting_panel", "awaiting_consent"),
+    ("awaiting_panel", "closed_nfa"),
+    ("awaiting_panel", "closed_exited"),
     ("awaiting_panel", "police_led"),
-    ("awaiting_consent", "support_active"), ("awaiting_consent", "police_led"), ("awaiting_consent", "closed"),
-    ("support_active", "closed"), ("support_active", "police_led"),
-    ("police_led", "awaiting_panel"), ("police_led", "closed_nfa"), ("police_led", "closed_exited"),
-    ("closed", "awaiting_panel"), ("closed", "monitoring_ended"),
+    ("awaiting_consent", "support_active"),
+    ("awaiting_consent", "police_led"),
+    ("awaiting_consent", "closed"),
+    ("support_active", "closed"),
+    ("support_active", "police_led"),
+    ("police_led", "awaiting_panel"),
+    ("police_led", "closed_nfa"),
+    ("police_led", "closed_exited"),
+    ("closed", "awaiting_panel"),
+    ("closed", "monitoring_ended"),
     ("monitoring_ended", "closed"),
 }
 PAIRS = list(itertools.product(CaseStatus.values, CaseStatus.values))
@@ -37,8 +53,13 @@ def test_table_is_exactly_the_reviewed_set() -> None:
 
 def test_terminal_and_open_statuses_are_disjoint() -> None:
     assert not (TERMINAL_STATUSES & OPEN_STATUSES)
-    assert set(TERMINAL_STATUSES) == {"closed_nfa", "closed_exited", "closed_mistaken", "closed_managed_elsewhere",
-                                      "closed_linked"}
+    assert set(TERMINAL_STATUSES) == {
+        "closed_nfa",
+        "closed_exited",
+        "closed_mistaken",
+        "closed_managed_elsewhere",
+        "closed_linked",
+    }
 
 
 @pytest.mark.django_db

@@ -29,19 +29,41 @@ def api_as():
     from tests.conftest import ApiClient
 
     return ApiClient
+
+
 YEAR = ref.FinancialYear(2023)
 
 
 @pytest.fixture
 def synthetic_year() -> None:
-    call_command("generate_synthetic_data", "--years", "2", "--referrals-per-year", "300", "--seed", "9",
-                 "--end", "2024-04-01", verbosity=0)
+    call_command(
+        "generate_synthetic_data",
+        "--years",
+        "2",
+        "--referrals-per-year",
+        "300",
+        "--seed",
+        "9",
+        "--end",
+        "2024-04-01",
+        verbosity=0,
+    )
 
 
 @pytest.fixture(params=[9, 23])
 def synthetic_year_seeded(request: pytest.FixtureRequest) -> None:
-    call_command("generate_synthetic_data", "--years", "2", "--referrals-per-year", "300", "--seed",
-                 str(request.param), "--end", "2024-04-01", verbosity=0)
+    call_command(
+        "generate_synthetic_data",
+        "--years",
+        "2",
+        "--referrals-per-year",
+        "300",
+        "--seed",
+        str(request.param),
+        "--end",
+        "2024-04-01",
+        verbosity=0,
+    )
 
 
 def _age(dob: dt.date, on: dt.date) -> int:
@@ -65,9 +87,23 @@ def _band(age: int | None, start_year: int) -> str:
 def independent_counts(year: ref.FinancialYear) -> dict[str, Counter[str]]:
     """Straight from the rows: every referral dated in the year, its case's assessments, status history and panel
     decisions, one object at a time."""
-    out: dict[str, Counter[str]] = {k: Counter() for k in ("sector", "concern", "age", "gender", "region", "journey",
-                                                           "c_sector", "c_concern", "c_age", "c_gender",
-                                                           "c_region", "closure")}
+    out: dict[str, Counter[str]] = {
+        k: Counter()
+        for k in (
+            "sector",
+            "concern",
+            "age",
+            "gender",
+            "region",
+            "journey",
+            "c_sector",
+            "c_concern",
+            "c_age",
+            "c_gender",
+            "c_region",
+            "closure",
+        )
+    }
     for r in Referral.objects.select_related("person", "description", "case", "region").order_by("pk"):
         if not (dt.date(year.start_year, 4, 1) <= r.referred_on <= dt.date(year.start_year + 1, 3, 31)):
             continue
@@ -78,8 +114,7 @@ def independent_counts(year: ref.FinancialYear) -> dict[str, Counter[str]]:
         discussed = CaseStatusChange.objects.filter(case=r.case, to_status="awaiting_panel").exists()
         decisions = list(PanelDecision.objects.filter(case=r.case).order_by("decided_at"))
         adopted = any(d.decision == "adopt" for d in decisions)
-        values = {"sector": r.sector, "concern": concern, "age": age, "gender": r.person.sex,
-                  "region": r.region.name}
+        values = {"sector": r.sector, "concern": concern, "age": age, "gender": r.person.sex, "region": r.region.name}
         for key, value in values.items():
             out[key][value] += 1
         out["journey"]["Referrals"] += 1
@@ -161,7 +196,7 @@ def test_each_breakdown_sums_to_its_total_and_small_numbers_are_suppressed(synth
         rows = table.rows
         for i, row in enumerate(rows):
             children = []
-            for later in rows[i + 1:]:
+            for later in rows[i + 1 :]:
                 if later.level <= row.level:
                     break
                 if later.level == row.level + 1:
@@ -182,21 +217,56 @@ def test_each_breakdown_sums_to_its_total_and_small_numbers_are_suppressed(synth
 
 
 def test_secondary_suppression_protects_a_lone_small_cell() -> None:
-    table = suppress(Table(1, "t", "T", "D", rows=[TableRow("All", 30, level=0), TableRow("A", 3),
-                                                   TableRow("B", 7), TableRow("C", 20), TableRow("D", 0)]))
+    table = suppress(
+        Table(
+            1,
+            "t",
+            "T",
+            "D",
+            rows=[
+                TableRow("All", 30, level=0),
+                TableRow("A", 3),
+                TableRow("B", 7),
+                TableRow("C", 20),
+                TableRow("D", 0),
+            ],
+        )
+    )
     assert [r.published for r in table.rows] == ["30", "[c]", "[c]", "20", "0"]
 
 
 def test_a_hidden_row_never_leaves_its_own_breakdown_published() -> None:
-    table = suppress(Table(6, "journey", "J", "Stage", rows=[
-        TableRow("Referrals", 100, level=0), TableRow("Screening", 3, level=1), TableRow("Mistaken", 2, level=2),
-        TableRow("Elsewhere", 1, level=2), TableRow("Gateway", 9, level=1), TableRow("NFA", 5, level=2),
-        TableRow("Exit", 4, level=2), TableRow("Panel", 88, level=1)]))
+    table = suppress(
+        Table(
+            6,
+            "journey",
+            "J",
+            "Stage",
+            rows=[
+                TableRow("Referrals", 100, level=0),
+                TableRow("Screening", 3, level=1),
+                TableRow("Mistaken", 2, level=2),
+                TableRow("Elsewhere", 1, level=2),
+                TableRow("Gateway", 9, level=1),
+                TableRow("NFA", 5, level=2),
+                TableRow("Exit", 4, level=2),
+                TableRow("Panel", 88, level=1),
+            ],
+        )
+    )
     published = {r.label: r.published for r in table.rows}
     # Screening (3) is hidden; its partner is Gateway (9, the smaller sibling), whose breakdown must then not be
     # all published: Exit (4) is hidden already, so Gateway = 5 + Exit cannot be solved.
-    assert published == {"Referrals": "100", "Screening": "[c]", "Mistaken": "[c]", "Elsewhere": "[c]",
-                         "Gateway": "[c]", "NFA": "5", "Exit": "[c]", "Panel": "88"}
+    assert published == {
+        "Referrals": "100",
+        "Screening": "[c]",
+        "Mistaken": "[c]",
+        "Elsewhere": "[c]",
+        "Gateway": "[c]",
+        "NFA": "5",
+        "Exit": "[c]",
+        "Panel": "88",
+    }
 
 
 def test_age_bands_are_reference_data_per_release() -> None:
@@ -238,26 +308,28 @@ def test_statistics_api_is_for_analysts_and_assurance_leads_only(synthetic_year:
     body = response.json()
     assert body["year"] == "2023-24"
     assert [t["number"] for t in body["tables"]] == list(range(1, 13))
-    assert body["tables"][0]["rows"][0] == {"label": "All referrals", "level": 0, "number": "300",
-                                           "percent": "100.0"}
+    assert body["tables"][0]["rows"][0] == {"label": "All referrals", "level": 0, "number": "300", "percent": "100.0"}
     assert AuditEvent.objects.filter(event="report.statistics_viewed", actor=analyst).count() == 1
     officer = _user(Role.PREVENT_OFFICER, region=Region.objects.get(code="london"))
     assert api_as(officer).get("/statistics", year="2023-24").status_code == 404
     assert api_as(analyst).get("/statistics", year="2023").status_code == 422
 
 
-def test_dashboard_is_national_for_assurance_and_scoped_to_the_area_for_a_chair(synthetic_year: None,
-                                                                                 api_as) -> None:
+def test_dashboard_is_national_for_assurance_and_scoped_to_the_area_for_a_chair(synthetic_year: None, api_as) -> None:
     window = {"date_from": "2023-04-01", "date_to": "2024-03-31"}
     national = api_as(_user(Role.ASSURANCE_LEAD)).get("/dashboard", **window).json()
     leeds = LocalAuthority.objects.get(code="leeds")
     local = api_as(_user(Role.CHANNEL_CHAIR, local_authority=leeds)).get("/dashboard", **window).json()
     assert national["repeat_referrals"]["referrals"] == 300
-    assert national["repeat_referrals"]["repeat"] == Referral.objects.filter(
-        referred_on__gte=dt.date(2023, 4, 1), previous_referral_count__gt=0).count()
+    assert (
+        national["repeat_referrals"]["repeat"]
+        == Referral.objects.filter(referred_on__gte=dt.date(2023, 4, 1), previous_referral_count__gt=0).count()
+    )
     assert local["scope"] == {"local_authority": "Leeds"}
-    assert local["repeat_referrals"]["referrals"] == Referral.objects.filter(
-        local_authority=leeds, referred_on__gte=dt.date(2023, 4, 1)).count()
+    assert (
+        local["repeat_referrals"]["referrals"]
+        == Referral.objects.filter(local_authority=leeds, referred_on__gte=dt.date(2023, 4, 1)).count()
+    )
     assert {row["local_authority"] for row in local["by_area"]} <= {"Leeds"}
     assert sum(row["referrals"] for row in national["by_area"]) == 300
     assert sum(row["referrals"] for row in national["by_month"]) == 300

@@ -13,8 +13,11 @@ class Command(BaseCommand):
     help = "Revoke API tokens: one by id or by its prefix (as listed), or --user USERNAME for all of a user's."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("token", nargs="?",
-                            help="Token id, or the prefix shown when it was issued (put -- before one starting '-').")
+        parser.add_argument(
+            "token",
+            nargs="?",
+            help="Token id, or the prefix shown when it was issued (put -- before one starting '-').",
+        )
         parser.add_argument("--user", help="Revoke every active token of this user.")
 
     def handle(self, *args: Any, **options: Any) -> None:

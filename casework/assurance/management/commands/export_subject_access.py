@@ -12,8 +12,10 @@ from casework.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = ("Export everything held about a person for a subject access request, as JSON (third parties redacted "
-            "and marked). Audited and flagged.")
+    help = (
+        "Export everything held about a person for a subject access request, as JSON (third parties redacted "
+        "and marked). Audited and flagged."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("person_id")
@@ -22,8 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            export = person_subject_access_export(actor=None, person_id=options["person_id"],
-                                                  reason=options["reason"])
+            export = person_subject_access_export(actor=None, person_id=options["person_id"], reason=options["reason"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         except (ValueError, ValidationError) as exc:

@@ -41,8 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--referrals-per-year", type=str, default="7000", help="Referrals a year (1-50000).")
         parser.add_argument("--seed", type=str, default="1", help="Random seed (same seed, same history).")
         parser.add_argument("--end", type=str, default="", help="Last day of history, exclusive (default today).")
-        parser.add_argument("--via-services", action="store_true",
-                            help="Run every step through the real services (slow; small samples only).")
+        parser.add_argument(
+            "--via-services",
+            action="store_true",
+            help="Run every step through the real services (slow; small samples only).",
+        )
         parser.add_argument("--append", action="store_true", help="Allow a database that already has referrals.")
 
     @staticmethod
@@ -72,13 +75,24 @@ class Command(BaseCommand):
         if existing and not options["append"]:
             raise CommandError(ERR_NOT_EMPTY.format(count=existing))
         started = time.monotonic()
-        generator = HistoryGenerator(seed=seed, years=years, per_year=per_year, end=end,
-                                     backend_name="services" if options["via_services"] else "bulk")
+        generator = HistoryGenerator(
+            seed=seed,
+            years=years,
+            per_year=per_year,
+            end=end,
+            backend_name="services" if options["via_services"] else "bulk",
+        )
         times = generator.times()
         # DEBUG off: the debug cursor would format and keep every one of millions of statements.
         with override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            count = generator.run(tqdm(times, unit="referral", disable=options["verbosity"] == 0,
-                                       desc=f"{generator.start:%Y-%m-%d}..{generator.end:%Y-%m-%d}"))
+            count = generator.run(
+                tqdm(
+                    times,
+                    unit="referral",
+                    disable=options["verbosity"] == 0,
+                    desc=f"{generator.start:%Y-%m-%d}..{generator.end:%Y-%m-%d}",
+                )
+            )
             # History that runs up to today ends with today's sweep, as production would: reviews that have
             # entered their window become due and their owners get tasks. Earlier reviews were completed inside
             # their windows, so the past needs no sweep.

@@ -26,11 +26,15 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, help="CSV with the documented header.")
         parser.add_argument("--output", required=True, help="Where to write record_id_l,record_id_r,match_probability.")
         parser.add_argument("--threshold", type=float, default=0.5, help="Probability from which a pair is proposed.")
-        parser.add_argument("--min-probability", type=float, default=0.05,
-                            help="Pairs below this are not written at all.")
+        parser.add_argument(
+            "--min-probability", type=float, default=0.05, help="Pairs below this are not written at all."
+        )
         parser.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. '16GB'.")
-        parser.add_argument("--pairwise-only", action="store_true",
-                            help="Skip the file-wide step that keeps each record with one person (raw pair scores).")
+        parser.add_argument(
+            "--pairwise-only",
+            action="store_true",
+            help="Skip the file-wide step that keeps each record with one person (raw pair scores).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["input"])
@@ -40,9 +44,15 @@ class Command(BaseCommand):
             if not 0.0 <= options[name] <= 1.0:
                 raise CommandError(f"--{name.replace('_', '-')} must be between 0 and 1.")
         try:
-            summary = link_csv(source, options["output"], threshold=options["threshold"],
-                               min_probability=options["min_probability"], progress=options["verbosity"] > 1,
-                               memory_limit=options["memory_limit"], consistency=not options["pairwise_only"])
+            summary = link_csv(
+                source,
+                options["output"],
+                threshold=options["threshold"],
+                min_probability=options["min_probability"],
+                progress=options["verbosity"] > 1,
+                memory_limit=options["memory_limit"],
+                consistency=not options["pairwise_only"],
+            )
         except LinkageInputError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

@@ -139,9 +139,7 @@ def _top(index: CandidateIndex, query: PersonQuery) -> tuple[str, float, list[st
 def test_transliteration_variant_found_and_explained(index: CandidateIndex) -> None:
     rid, p, texts = _top(
         index,
-        PersonQuery(
-            "Muhammad", "Abdulrahman", date(1994, 3, 7), sex="M", postcode="B11 1AA", town="Birmingham"
-        ),
+        PersonQuery("Muhammad", "Abdulrahman", date(1994, 3, 7), sex="M", postcode="B11 1AA", town="Birmingham"),
     )
     assert rid == TARGET
     assert p > 0.9
@@ -149,9 +147,7 @@ def test_transliteration_variant_found_and_explained(index: CandidateIndex) -> N
 
 
 def test_nickname_found(index: CandidateIndex) -> None:
-    rid, p, texts = _top(
-        index, PersonQuery("Bill", "Hartley Smythe", date(1961, 11, 23), sex="M", postcode="LS6 2QT")
-    )
+    rid, p, texts = _top(index, PersonQuery("Bill", "Hartley Smythe", date(1961, 11, 23), sex="M", postcode="LS6 2QT"))
     assert rid == "P2"
     assert p > 0.9
     assert any(t.startswith("given name: known variant (bill/william") for t in texts)
@@ -167,8 +163,10 @@ def test_english_nicknames_beyond_the_curated_tables() -> None:
         a = record_features(nickname, "Pellow", None, None, None, None, None, None)
         b = record_features(formal, "Pellow", None, None, None, None, None, None)
         assert GIVEN.level_label(GIVEN.gamma(a, b)) == "known variant", (nickname, formal)
-    twins = (record_features("Margaret", "Pellow", None, None, None, None, None, None),
-             record_features("Harold", "Pellow", None, None, None, None, None, None))
+    twins = (
+        record_features("Margaret", "Pellow", None, None, None, None, None, None),
+        record_features("Harold", "Pellow", None, None, None, None, None, None),
+    )
     assert GIVEN.level_label(GIVEN.gamma(*twins)) == "different"
 
 
@@ -184,9 +182,7 @@ def test_day_month_swap_and_district(index: CandidateIndex) -> None:
         index, PersonQuery("Kate", "O'Neill", date(2001, 5, 30), postcode="M14 7ZZ", town="Manchester")
     )
     assert rid == "P3"
-    rid, p, texts = _top(
-        index, PersonQuery("Mohammed", "Abdul-Rahman", date(1994, 7, 3), sex="M", postcode="B11 9ZZ")
-    )
+    rid, p, texts = _top(index, PersonQuery("Mohammed", "Abdul-Rahman", date(1994, 7, 3), sex="M", postcode="B11 9ZZ"))
     assert rid == TARGET
     assert p > 0.5
     assert any(t.startswith("date of birth: day and month swapped") for t in texts)
@@ -198,9 +194,7 @@ def test_alias_and_age_estimate(index: CandidateIndex) -> None:
     assert results[0].record_id == TARGET
     assert results[0].explanation[0].field == "alias"
     results = find_candidates(
-        PersonQuery(
-            "Olga", "Nowak", age_estimate=36, postcode="PE1 2AB", age_reference_date=date(2025, 6, 1)
-        ),
+        PersonQuery("Olga", "Nowak", age_estimate=36, postcode="PE1 2AB", age_reference_date=date(2025, 6, 1)),
         index=index,
     )
     assert results[0].record_id == "P7"
@@ -277,9 +271,7 @@ def _link(tmp_path: Path, n: int, seed: int, with_nid: bool) -> tuple[float, flo
         reader = csv.DictReader(fh)
         assert reader.fieldnames == ["record_id_l", "record_id_r", "match_probability"]
         pred = {
-            tuple(sorted((r["record_id_l"], r["record_id_r"])))
-            for r in reader
-            if float(r["match_probability"]) >= 0.5
+            tuple(sorted((r["record_id_l"], r["record_id_r"]))) for r in reader if float(r["match_probability"]) >= 0.5
         }
     pairs = true_pairs(truth)
     tp = len(pred & pairs)
@@ -320,9 +312,7 @@ def test_malformed_dates_counted_and_national_id_rules(tmp_path: Path) -> None:
     assert summary.malformed_dates == 2
     assert summary.rows == 5
     with open(out, newline="") as fh:
-        probs = {
-            (r["record_id_l"], r["record_id_r"]): float(r["match_probability"]) for r in csv.DictReader(fh)
-        }
+        probs = {(r["record_id_l"], r["record_id_r"]): float(r["match_probability"]) for r in csv.DictReader(fh)}
     assert probs[("A1", "A3")] >= 0.999  # same national id despite everything else differing
     assert probs.get(("A1", "A2"), 0.0) <= 0.001  # different national ids veto an otherwise strong pair
     assert probs[("A4", "A5")] > 0.99  # no national id: model decides
@@ -379,8 +369,7 @@ def test_name_only_blocks_are_capped() -> None:
     from casework.people.matching.internals.bulk import add_capped_keys, features_table
 
     rows = [
-        {"record_id": f"C{i}", "given_name": "John", "family_name": "Smith", "date_of_birth": ""}
-        for i in range(5)
+        {"record_id": f"C{i}", "given_name": "John", "family_name": "Smith", "date_of_birth": ""} for i in range(5)
     ] + [{"record_id": "R1", "given_name": "Zoltan", "family_name": "Quigg", "date_of_birth": ""}]
     table, _ = features_table(rows)
     capped = add_capped_keys(duckdb.connect(), table, cap=3).to_pylist()

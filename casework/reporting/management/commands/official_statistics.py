@@ -34,13 +34,18 @@ class Command(BaseCommand):
         release = official_statistics(year=year)
         elapsed = time.monotonic() - started
         written = write_release(release, output)
-        audit_record(event="report.statistics_viewed", actor=None,
-                     data={"year": year.label, "format": "csv+ods", "via": "manage.py official_statistics"})
+        audit_record(
+            event="report.statistics_viewed",
+            actor=None,
+            data={"year": year.label, "format": "csv+ods", "via": "manage.py official_statistics"},
+        )
         total = release.tables[0].total()
         journey = next(t for t in release.tables if t.code == "journey")
         discussed = next(r.count for r in journey.rows if r.label == "Discussed at a Channel panel")
         adopted = next(r.count for r in journey.rows if r.label == "Adopted as a Channel case")
-        self.stdout.write(f"Financial year {year.label}: {total} referrals, {discussed} discussed at a Channel panel, "
-                          f"{adopted} adopted (computed in {elapsed:.2f} s).")
+        self.stdout.write(
+            f"Financial year {year.label}: {total} referrals, {discussed} discussed at a Channel panel, "
+            f"{adopted} adopted (computed in {elapsed:.2f} s)."
+        )
         for path in written:
             self.stdout.write(f"  wrote {path}")
