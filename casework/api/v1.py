@@ -117,7 +117,7 @@ def referral_submit(request: HttpRequest, payload: s.ReferralIn) -> Any:
 
 
 def _referral_receipt(referral: Referral) -> dict[str, Any]:
-    """What a referrer gets back for any new referral (form, API or re-referral from a handover): the
+    """What the API returns for a new referral and for a re-referral from a handover: the
     references to quote and whether it joined an earlier history."""
     return {
         "id": referral.pk,

@@ -42,7 +42,11 @@ def test_link_persons_names_a_missing_column(tmp_path: Path) -> None:
 
 
 def test_link_persons_refuses_a_repeated_record_id_and_writes_nothing(tmp_path: Path) -> None:
-    src = _write(tmp_path / "dup.csv", ["r1,Ann,Lee,,,,,,", "r2,Bob,Ray,,,,,,", "r1,Cy,Dee,,,,,,"])
+    from casework.people.matching.internals.bulk import _CHUNK_ROWS
+
+    # Far enough apart that the two rows are normalised in different chunks: the check is file-wide.
+    filler = [f"f{i},,,,,,,," for i in range(_CHUNK_ROWS // 2)]
+    src = _write(tmp_path / "dup.csv", ["r1,Ann,Lee,,,,,,", *filler, "r1,Cy,Dee,,,,,,"])
     with pytest.raises(CommandError, match="'r1' appears more than once"):
         call_command("link_persons", "--input", str(src), "--output", str(tmp_path / "o.csv"), verbosity=0)
     assert not (tmp_path / "o.csv").exists()
