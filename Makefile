@@ -60,7 +60,7 @@ worker: migrate ## Run the task worker and the review-sweep scheduler
 test: install ## Install and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
 	$(PY) -m pytest -q
 
-check: install ## Lint, type-check, import contracts, migrations check
+check: install ## Lint, format check, type-check, import contracts, migrations check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy casework config
